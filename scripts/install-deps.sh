@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Redress needs to build, run and test.
+# Idempotent: asks apt only for what is missing, so a second run takes a second.
+set -euo pipefail
+
+# What the product needs to build and run.
+build_pkgs=(
+  g++ cmake ninja-build pkg-config
+  libboost-dev            # Beast + Asio (header-only, Boost 1.74)
+  libsqlite3-dev
+  libpq-dev
+  libsodium-dev
+  nlohmann-json3-dev
+  libspdlog-dev libfmt-dev
+  libcli11-dev
+  libtoml11-dev
+)
+# What the tests and benchmarks need on top.
+test_pkgs=(
+  libgtest-dev libgmock-dev
+  postgresql-15
+  curl
+  wrk
+)
+
+want=("${build_pkgs[@]}")
+if [[ "${1:-}" == "--with-tests" ]]; then
+  want+=("${test_pkgs[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "installing: ${missing[*]}" >&2
+if [[ $(id -u) -ne 0 ]]; then
+  sudo=sudo
+else
+  sudo=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,188 @@
+#include "core/config.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <toml.hpp>
+#include <vector>
+
+namespace redress {
+namespace {
+
+enum class Kind { kString, kInt, kBool };
+
+struct Setting {
+  const char* section;
+  const char* key;
+  Kind kind;
+  std::function<void(Settings&, const std::string&)> set_string;
+  std::function<void(Settings&, int64_t)> set_int;
+  std::function<void(Settings&, bool)> set_bool;
+};
+
+
+const std::vector<Setting>& settings_table() {
+  static const std::vector<Setting> table = {
+      {"server", "listen", Kind::kString, [](Settings& s, const std::string& v) { s.server.listen = v; }, {}, {}},
+      {"server", "base_url", Kind::kString, [](Settings& s, const std::string& v) { s.server.base_url = v; }, {}, {}},
+      {"server", "threads", Kind::kInt, {}, [](Settings& s, int64_t v) { s.server.threads = static_cast<int>(v); }, {}},
+      {"server", "max_body_bytes", Kind::kInt, {}, [](Settings& s, int64_t v) { s.server.max_body_bytes = v; }, {}},
+      {"server", "max_header_bytes", Kind::kInt, {}, [](Settings& s, int64_t v) { s.server.max_header_bytes = v; }, {}},
+      {"server", "read_timeout_seconds", Kind::kInt, {},
+       [](Settings& s, int64_t v) { s.server.read_timeout_seconds = static_cast<int>(v); }, {}},
+      {"server", "shutdown_grace_seconds", Kind::kInt, {},
+       [](Settings& s, int64_t v) { s.server.shutdown_grace_seconds = static_cast<int>(v); }, {}},
+      {"server", "dev_clock", Kind::kBool, {}, {}, [](Settings& s, bool v) { s.server.dev_clock = v; }},
+      {"database", "url", Kind::kString, [](Settings& s, const std::string& v) { s.database.url = v; }, {}, {}},
+      {"database", "pool_size", Kind::kInt, {},
+       [](Settings& s, int64_t v) { s.database.pool_size = static_cast<int>(v); }, {}},
+      {"tickets", "number_format", Kind::kString,
+       [](Settings& s, const std::string& v) { s.tickets.number_format = v; }, {}, {}},
+      {"auth", "session_ttl_hours", Kind::kInt, {},
+       [](Settings& s, int64_t v) { s.auth.session_ttl_hours = static_cast<int>(v); }, {}},
+      {"auth", "login_attempts_per_minute", Kind::kInt, {},
+       [](Settings& s, int64_t v) { s.auth.login_attempts_per_minute = static_cast<int>(v); }, {}},
+      {"auth", "password_cost", Kind::kString,
+       [](Settings& s, const std::string& v) { s.auth.password_cost = v; }, {}, {}},
+      {"auth", "secure_cookies", Kind::kBool, {}, {}, [](Settings& s, bool v) { s.auth.secure_cookies = v; }},
+      {"log", "level", Kind::kString, [](Settings& s, const std::string& v) { s.log.level = v; }, {}, {}},
+      {"log", "format", Kind::kString, [](Settings& s, const std::string& v) { s.log.format = v; }, {}, {}},
+  };
+  return table;
+}
+
+const Setting* find_setting(const std::string& section, const std::string& key) {
+  for (const auto& s : settings_table()) {
+    if (section == s.section && key == s.key) return &s;
+  }
+  return nullptr;
+}
+
+std::string env_name(const Setting& s) {
+  std::string name = "REDRESS_";
+  for (const char* p : {s.section, "_", s.key}) {
+    for (const char* c = p; *c; ++c) name += static_cast<char>(std::toupper(static_cast<unsigned char>(*c)));
+  }
+  return name;
+}
+
+Result<void> apply_env(Settings& settings, EnvLookup env) {
+  for (const auto& s : settings_table()) {
+    const std::string name = env_name(s);
+    auto value = env(name.c_str());
+    if (!value) continue;
+    switch (s.kind) {
+      case Kind::kString:
+        s.set_string(settings, *value);
+        break;
+      case Kind::kInt: {
+        int64_t n = 0;
+        auto [ptr, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
+        if (ec != std::errc() || ptr != value->data() + value->size())
+          return fail(ErrorCode::kInvalid, name + ": expected an integer, got '" + *value + "'");
+        s.set_int(settings, n);
+        break;
+      }
+      case Kind::kBool:
+        if (*value == "true" || *value == "1") {
+          s.set_bool(settings, true);
+        } else if (*value == "false" || *value == "0") {
+          s.set_bool(settings, false);
+        } else {
+          return fail(ErrorCode::kInvalid, name + ": expected true or false, got '" + *value + "'");
+        }
+        break;
+    }
+  }
+  return {};
+}
+
+Result<void> validate(const Settings& s) {
+  auto bad = [](const std::string& what) { return fail(ErrorCode::kInvalid, what); };
+  if (s.server.threads < 1 || s.server.threads > 256) return bad("server.threads: must be 1..256");
+  if (s.server.max_body_bytes < 1024) return bad("server.max_body_bytes: must be at least 1024");
+  if (s.server.max_header_bytes < 1024) return bad("server.max_header_bytes: must be at least 1024");
+  if (s.server.read_timeout_seconds < 1) return bad("server.read_timeout_seconds: must be positive");
+  if (s.database.pool_size < 1 || s.database.pool_size > 1024) return bad("database.pool_size: must be 1..1024");
+  if (s.tickets.number_format.find("{seq") == std::string::npos)
+    return bad("tickets.number_format: must contain {seq} or {seq:0N}");
+  if (s.auth.password_cost != "interactive" && s.auth.password_cost != "moderate" && s.auth.password_cost != "min")
+    return bad("auth.password_cost: must be interactive, moderate or min");
+  if (s.log.level != "trace" && s.log.level != "debug" && s.log.level != "info" && s.log.level != "warn" &&
+      s.log.level != "error")
+    return bad("log.level: must be trace, debug, info, warn or error");
+  if (s.log.format != "text" && s.log.format != "json") return bad("log.format: must be text or json");
+  return {};
+}
+
+}  // namespace
+
+std::optional<std::string> process_env(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v) return std::nullopt;
+  return std::string(v);
+}
+
+Result<Settings> parse_settings(const std::string& toml_text, const std::string& source, EnvLookup env) {
+  Settings settings;
+  if (!toml_text.empty()) {
+    toml::value root;
+    try {
+      std::istringstream in(toml_text);
+      root = toml::parse(in, source);
+    } catch (const std::exception& e) {
+      // toml11 messages span several lines; the first names file and line.
+      std::string msg = e.what();
+      std::string first = msg.substr(0, msg.find('\n'));
+      auto at = msg.find("--> ");
+      if (at != std::string::npos) first += " (" + msg.substr(at + 4, msg.find('\n', at) - at - 4) + ")";
+      return fail(ErrorCode::kInvalid, "config " + source + ": " + first);
+    }
+    if (!root.is_table()) return fail(ErrorCode::kInvalid, "config " + source + ": not a TOML table");
+    for (const auto& [section, table] : root.as_table()) {
+      if (!table.is_table())
+        return fail(ErrorCode::kInvalid, "config " + source + ": '" + section + "' must be a [section]");
+      for (const auto& [key, value] : table.as_table()) {
+        const Setting* s = find_setting(section, key);
+        const std::string where = "config " + source + ":" + std::to_string(value.location().line()) + ": ";
+        if (!s) return fail(ErrorCode::kInvalid, where + "unknown setting " + section + "." + key);
+        switch (s->kind) {
+          case Kind::kString:
+            if (!value.is_string())
+              return fail(ErrorCode::kInvalid, where + section + "." + key + " must be a string");
+            s->set_string(settings, value.as_string().str);
+            break;
+          case Kind::kInt:
+            if (!value.is_integer())
+              return fail(ErrorCode::kInvalid, where + section + "." + key + " must be an integer");
+            s->set_int(settings, value.as_integer());
+            break;
+          case Kind::kBool:
+            if (!value.is_boolean())
+              return fail(ErrorCode::kInvalid, where + section + "." + key + " must be true or false");
+            s->set_bool(settings, value.as_boolean());
+            break;
+        }
+      }
+    }
+  }
+  REDRESS_CHECK(apply_env(settings, env));
+  REDRESS_CHECK(validate(settings));
+  return settings;
+}
+
+Result<Settings> load_settings(const std::string& path, EnvLookup env) {
+  std::string text;
+  if (!path.empty()) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(ErrorCode::kInvalid, "config " + path + ": cannot be read");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  return parse_settings(text, path.empty() ? "(defaults)" : path, env);
+}
+
+}  // namespace redress

@@ -1,0 +1,153 @@
+#include "service/account_service.h"
+
+#include "domain/validation.h"
+#include "store/event_store.h"
+#include "store/user_store.h"
+
+namespace redress::service {
+namespace {
+
+domain::Event user_event(const Actor& actor, TimePoint at, int64_t user_id, std::string kind, nlohmann::json data) {
+  domain::Event e;
+  e.entity = "user";
+  e.entity_id = user_id;
+  e.at = at;
+  e.actor_user_id = actor.user_id();
+  e.actor_label = actor.label;
+  e.kind = std::move(kind);
+  e.data = std::move(data);
+  return e;
+}
+
+}  // namespace
+
+Result<domain::User> AccountService::create_user(const Actor& actor, const NewUser& input) {
+  if (!actor.has_right(domain::rights::kAdmin)) return fail(Error::forbidden("only admins create users", "right_missing"));
+  Error invalid(ErrorCode::kInvalid, "the user is not valid");
+  domain::User u;
+  u.email = domain::lower_ascii(domain::trim(input.email));
+  u.name = domain::trim(input.name);
+  if (!domain::is_plausible_email(u.email)) invalid.fields["email"] = "not a valid email address";
+  if (u.name.empty() || u.name.size() > 200) invalid.fields["name"] = "required, at most 200 characters";
+  auto role = domain::parse_role(input.role);
+  if (!role) {
+    invalid.fields["role"] = "must be admin, agent, viewer or customer";
+  } else {
+    u.role = *role;
+  }
+  std::string unknown;
+  if (!domain::parse_rights(input.rights, u.extra_rights, unknown)) invalid.fields["rights"] = "unknown right '" + unknown + "'";
+  if (!domain::is_language_tag(input.language)) invalid.fields["language"] = "must be a language tag such as en or fr";
+  u.language = input.language;
+  if (input.password && input.password->size() < 8) invalid.fields["password"] = "at least 8 characters";
+  if (input.password && input.password->size() > 1024) invalid.fields["password"] = "at most 1024 characters";
+  if (!invalid.fields.empty()) return fail(std::move(invalid));
+  u.created_at = ctx_.clock.now();
+  // Hashing is slow on purpose: do it before taking the write lock.
+  std::optional<std::string> hash;
+  if (input.password) hash = crypto::hash_password(*input.password, ctx_.password_cost);
+  auto created = ctx_.db.transact_value<domain::User>(store::TxMode::kWrite, [&](store::Connection& c) -> Result<domain::User> {
+    auto user = REDRESS_TRY(store::UserStore(c).insert(u, hash));
+    REDRESS_CHECK(store::EventStore(c).append(user_event(actor, u.created_at, user.id, "user.created",
+        {{"email", user.email}, {"role", domain::to_string(user.role)}, {"rights", domain::join_rights(user.extra_rights)}})));
+    return user;
+  });
+  if (!created && created.error().reason == "unique_violation") {
+    Error e = Error::conflict("a user with this email exists", "duplicate");
+    e.fields["email"] = "already used by another account";
+    return fail(std::move(e));
+  }
+  return created;
+}
+
+Result<std::vector<domain::User>> AccountService::list_users(const Actor& actor, int limit, int64_t after_id) {
+  if (!actor.has_right(domain::rights::kTicketsReadAll)) return fail(Error::forbidden("not allowed to list users", "right_missing"));
+  return ctx_.db.transact_value<std::vector<domain::User>>(store::TxMode::kRead, [&](store::Connection& c) {
+    return store::UserStore(c).list(limit, after_id);
+  });
+}
+
+Result<domain::User> AccountService::get_user(const Actor& actor, int64_t id) {
+  bool self = actor.user && actor.user->id == id;
+  if (!self && !actor.has_right(domain::rights::kTicketsReadAll)) return fail(Error::forbidden("not allowed to see users", "right_missing"));
+  auto u = ctx_.db.transact_value<std::optional<domain::User>>(store::TxMode::kRead, [&](store::Connection& c) {
+    return store::UserStore(c).find(id);
+  });
+  if (!u) return fail(std::move(u).error());
+  if (!*u) return fail(Error::not_found("user"));
+  return std::move(**u);
+}
+
+Result<NewSession> AccountService::login(const std::string& email, const std::string& password) {
+  auto normalized = domain::lower_ascii(domain::trim(email));
+  auto found = ctx_.db.transact_value<std::pair<std::optional<domain::User>, std::optional<std::string>>>(
+      store::TxMode::kRead, [&](store::Connection& c) -> Result<std::pair<std::optional<domain::User>, std::optional<std::string>>> {
+        store::UserStore users(c);
+        auto u = REDRESS_TRY(users.find_by_email(normalized));
+        if (!u) return std::pair<std::optional<domain::User>, std::optional<std::string>>{};
+        auto h = REDRESS_TRY(users.password_hash(u->id));
+        return std::pair{u, h};
+      });
+  if (!found) return fail(std::move(found).error());
+  auto& [user, hash] = *found;
+  if (!user || !hash || !user->active || !crypto::verify_password(*hash, password)) {
+    return fail(ErrorCode::kUnauthenticated, "wrong email or password");
+  }
+  NewSession s{crypto::random_token(), crypto::random_token(), ctx_.clock.now() + std::chrono::hours(ctx_.session_ttl_hours), *user};
+  auto now = ctx_.clock.now();
+  REDRESS_CHECK(ctx_.db.transact(store::TxMode::kWrite, [&](store::Connection& c) -> Result<void> {
+    REDRESS_CHECK(store::UserStore(c).insert_session(crypto::sha256_hex(s.cookie_value), user->id, s.csrf_token, now, s.expires_at));
+    REDRESS_CHECK(store::EventStore(c).append(user_event(Actor::of(*user), now, user->id, "session.login", nlohmann::json::object())));
+    return {};
+  }));
+  return s;
+}
+
+Result<std::optional<ResolvedSession>> AccountService::resolve_session(const std::string& cookie_value) {
+  auto hash = crypto::sha256_hex(cookie_value);
+  auto now = ctx_.clock.now();
+  return ctx_.db.transact_value<std::optional<ResolvedSession>>(store::TxMode::kRead, [&](store::Connection& c) -> Result<std::optional<ResolvedSession>> {
+    store::UserStore users(c);
+    auto s = REDRESS_TRY(users.find_session(hash, now));
+    if (!s) return std::optional<ResolvedSession>();
+    auto u = REDRESS_TRY(users.find(s->user_id));
+    if (!u || !u->active) return std::optional<ResolvedSession>();
+    return std::optional<ResolvedSession>(ResolvedSession{std::move(*u), s->csrf_token});
+  });
+}
+
+Result<void> AccountService::logout(const std::string& cookie_value) {
+  auto hash = crypto::sha256_hex(cookie_value);
+  return ctx_.db.transact(store::TxMode::kWrite, [&](store::Connection& c) { return store::UserStore(c).delete_session(hash); });
+}
+
+Result<std::string> AccountService::create_token(const Actor& actor, const std::string& email, const std::string& label) {
+  auto normalized = domain::lower_ascii(domain::trim(email));
+  std::string token = "rdr_" + crypto::random_token();
+  auto now = ctx_.clock.now();
+  REDRESS_CHECK(ctx_.db.transact(store::TxMode::kWrite, [&](store::Connection& c) -> Result<void> {
+    store::UserStore users(c);
+    auto u = REDRESS_TRY(users.find_by_email(normalized));
+    if (!u) return fail(Error::invalid_field("email", "no account with this email"));
+    if (actor.user && actor.user->id != u->id && !actor.has_right(domain::rights::kAdmin))
+      return fail(Error::forbidden("you may only create tokens for yourself", "right_missing"));
+    auto id = REDRESS_TRY(users.insert_token(u->id, crypto::sha256_hex(token), label, now));
+    REDRESS_CHECK(store::EventStore(c).append(user_event(actor, now, u->id, "token.created", {{"token_id", id}, {"label", label}})));
+    return {};
+  }));
+  return token;
+}
+
+Result<std::optional<domain::User>> AccountService::resolve_token(const std::string& token) {
+  auto hash = crypto::sha256_hex(token);
+  return ctx_.db.transact_value<std::optional<domain::User>>(store::TxMode::kRead, [&](store::Connection& c) -> Result<std::optional<domain::User>> {
+    store::UserStore users(c);
+    auto id = REDRESS_TRY(users.find_token_user(hash));
+    if (!id) return std::optional<domain::User>();
+    auto u = REDRESS_TRY(users.find(*id));
+    if (!u || !u->active) return std::optional<domain::User>();
+    return u;
+  });
+}
+
+}  // namespace redress::service

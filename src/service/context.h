@@ -1,0 +1,45 @@
+#pragma once
+// What every service needs, built once by app/ and shared by all threads (read-only).
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "domain/ticket_number.h"
+#include "domain/user.h"
+#include "store/database.h"
+#include "workflow/catalog.h"
+
+namespace redress::service {
+
+struct Context {
+  store::Database& db;
+  const Clock& clock;
+  const workflow::WorkflowCatalog& workflows;
+  domain::TicketNumberFormat number_format;
+  crypto::PasswordCost password_cost = crypto::PasswordCost::kInteractive;
+  int session_ttl_hours = 12;
+};
+
+// Who asks. A user for HTTP requests; "cli" or "system" (timers, mail intake) otherwise.
+struct Actor {
+  std::optional<domain::User> user;
+  std::string label;
+
+  static Actor of(domain::User u) { return Actor{std::move(u), {}}; }
+  static Actor cli() { return Actor{std::nullopt, "cli"}; }
+  static Actor system() { return Actor{std::nullopt, "system"}; }
+
+  // The command line and the system act with every right.
+  bool has_right(std::string_view right) const { return !user || user->has_right(right); }
+  std::optional<int64_t> user_id() const { return user ? std::optional<int64_t>(user->id) : std::nullopt; }
+  std::string language() const { return user ? user->language : "en"; }
+};
+
+// A reference given either as an id or as a natural key (email, code, name).
+struct Ref {
+  std::optional<int64_t> id;
+  std::string key;
+};
+
+}  // namespace redress::service

@@ -1,0 +1,85 @@
+#pragma once
+// Creating, reading, listing and changing tickets. Every change commits the ticket, its
+// history events and its search document in one transaction.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/ticket.h"
+#include "service/context.h"
+#include "store/ticket_store.h"
+
+namespace redress::service {
+
+struct ContactInput {
+  std::optional<int64_t> id;  // an existing contact
+  std::optional<std::string> email;
+  std::optional<std::string> name;
+  std::optional<std::string> phone;
+  std::optional<std::string> language;
+  bool main = false;
+};
+
+struct NewTicket {
+  std::string workflow;
+  std::string subject;
+  std::string description;
+  std::vector<ContactInput> contacts;
+  std::optional<Ref> customer;  // id, or name (created when new)
+  std::optional<Ref> reason;    // id, or code within the workflow
+  std::optional<std::string> channel;
+  std::optional<std::string> language;
+  std::map<std::string, Ref> assignees;  // role -> user id or email
+  nlohmann::json fields = nlohmann::json::object();
+};
+
+// Absent members are left as they are; the clear_* flags set a value to none.
+struct TicketPatch {
+  std::optional<Ref> reason;
+  bool clear_reason = false;
+  std::optional<std::string> language;
+  std::optional<std::vector<ContactInput>> contacts;
+  std::optional<Ref> customer;
+  bool clear_customer = false;
+  std::optional<nlohmann::json> fields;  // merged: a null value removes the field
+};
+
+struct TicketDetail {
+  domain::Ticket ticket;
+  const workflow::WorkflowDef* workflow = nullptr;
+  std::vector<domain::Contact> contacts;
+  std::optional<domain::Reason> reason;
+  std::optional<domain::Customer> customer;
+  std::map<std::string, domain::UserRef> assignees;
+  std::optional<domain::UserRef> taken_by;
+};
+
+struct TicketPage {
+  std::vector<store::TicketListItem> items;
+  std::map<int64_t, domain::Reason> reasons;  // those the items use
+  std::map<int64_t, domain::UserRef> users;   // takers of the items
+  std::optional<int64_t> next_before_id;      // for the next page's cursor
+};
+
+struct ListQuery {
+  store::TicketFilter filter;
+  std::optional<Ref> reason;  // resolved to filter.reason_id
+};
+
+class TicketService {
+ public:
+  explicit TicketService(Context& ctx) : ctx_(ctx) {}
+
+  Result<TicketDetail> create(const Actor& actor, const NewTicket& input);
+  // key: a numeric id or a ticket number. NotFound also when the actor may not see it.
+  Result<TicketDetail> get(const Actor& actor, const std::string& key);
+  Result<TicketPage> list(const Actor& actor, ListQuery query);
+  Result<TicketDetail> patch(const Actor& actor, const std::string& key, const TicketPatch& patch);
+  Result<std::vector<domain::Event>> history(const Actor& actor, const std::string& key);
+
+ private:
+  Context& ctx_;
+};
+
+}  // namespace redress::service

@@ -1,0 +1,287 @@
+#include "store/ticket_store.h"
+
+namespace redress::store {
+namespace {
+
+constexpr const char* kColumns =
+    "t.id, t.number, t.workflow, t.status, t.subject, t.description, t.channel, t.reason_id, t.language, "
+    "t.customer_id, t.main_contact_id, t.taken_by, t.messaging_blocked, t.fields, t.created_by, t.created_at, "
+    "t.updated_at, t.closed_at, t.version";
+constexpr size_t kColumnCount = 19;
+
+domain::Ticket ticket_from(const Row& r) {
+  domain::Ticket t;
+  t.id = r.integer(0);
+  t.number = r.text(1);
+  t.workflow = r.text(2);
+  t.status = r.text(3);
+  t.subject = r.text(4);
+  t.description = r.text(5);
+  t.channel = r.text(6);
+  t.reason_id = r.opt_integer(7);
+  t.language = r.text(8);
+  t.customer_id = r.opt_integer(9);
+  t.main_contact_id = r.opt_integer(10);
+  t.taken_by = r.opt_integer(11);
+  t.messaging_blocked = r.boolean(12);
+  t.fields = nlohmann::json::parse(r.text(13), nullptr, false);
+  if (!t.fields.is_object()) t.fields = nlohmann::json::object();
+  t.created_by = r.opt_integer(14);
+  t.created_at = from_micros(r.integer(15));
+  t.updated_at = from_micros(r.integer(16));
+  if (auto c = r.opt_integer(17)) t.closed_at = from_micros(*c);
+  t.version = r.integer(18);
+  return t;
+}
+
+// Words are runs of letters and digits; any byte >= 0x80 counts as a letter so that
+// UTF-8 text ("réclamation") stays whole and the engine folds its accents.
+std::vector<std::string> words_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : text) {
+    auto u = static_cast<unsigned char>(ch);
+    if (std::isalnum(u) || u >= 0x80) {
+      cur += ch;
+    } else if (!cur.empty()) {
+      out.push_back(std::move(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  if (out.size() > 16) out.resize(16);  // bound the work one query can ask for
+  return out;
+}
+
+// Emails become their parts too, so that "dupont" finds "jean.dupont@example.fr" on
+// PostgreSQL, whose parser keeps an address as one token.
+void add_email(std::string& doc, const std::string& email) {
+  doc += ' ';
+  doc += email;
+  doc += ' ';
+  for (char ch : email) doc += (ch == '@' || ch == '.' || ch == '-' || ch == '_' || ch == '+') ? ' ' : ch;
+}
+
+}  // namespace
+
+std::string full_text_query(Engine engine, const std::string& text) {
+  std::string q;
+  for (const auto& w : words_of(text)) {
+    if (!q.empty()) q += engine == Engine::kSqlite ? " AND " : " & ";
+    if (engine == Engine::kSqlite) {
+      q += '"' + w + "\"*";
+    } else {
+      q += w + ":*";
+    }
+  }
+  return q;
+}
+
+Result<domain::Ticket> TicketStore::insert(domain::Ticket t, const domain::TicketNumberFormat& format) {
+  auto seq = REDRESS_TRY(c_.query_one(
+      "INSERT INTO ticket_counters (scope, value) VALUES (?, 1) "
+      "ON CONFLICT (scope) DO UPDATE SET value = ticket_counters.value + 1 RETURNING value",
+      {format.scope(t.created_at)}));
+  t.number = format.render(t.created_at, seq->integer(0));
+  auto row = REDRESS_TRY(c_.query_one(
+      "INSERT INTO tickets (number, workflow, status, subject, description, channel, reason_id, language, "
+      "customer_id, main_contact_id, taken_by, messaging_blocked, fields, created_by, created_at, updated_at, "
+      "closed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
+      {t.number, t.workflow, t.status, t.subject, t.description, t.channel, null_or(t.reason_id), t.language,
+       null_or(t.customer_id), null_or(t.main_contact_id), null_or(t.taken_by),
+       int64_t{t.messaging_blocked ? 1 : 0}, t.fields.dump(), null_or(t.created_by), to_micros(t.created_at),
+       to_micros(t.updated_at),
+       t.closed_at ? Value(to_micros(*t.closed_at)) : Value(Null{})}));
+  t.id = row->integer(0);
+  t.version = 1;
+  REDRESS_CHECK(set_contacts(t.id, t.contact_ids));
+  for (const auto& [role, user] : t.assignees) REDRESS_CHECK(set_assignee(t.id, role, user));
+  return t;
+}
+
+Result<void> TicketStore::load_relations(domain::Ticket& t) {
+  auto contacts = REDRESS_TRY(
+      c_.query("SELECT contact_id FROM ticket_contacts WHERE ticket_id = ? ORDER BY position, contact_id", {t.id}));
+  t.contact_ids.clear();
+  for (const auto& r : contacts) t.contact_ids.push_back(r.integer(0));
+  auto assignees = REDRESS_TRY(c_.query("SELECT role, user_id FROM ticket_assignees WHERE ticket_id = ?", {t.id}));
+  t.assignees.clear();
+  for (const auto& r : assignees) t.assignees[r.text(0)] = r.integer(1);
+  return {};
+}
+
+Result<std::optional<domain::Ticket>> TicketStore::find(int64_t id) {
+  auto row = REDRESS_TRY(c_.query_one(std::string("SELECT ") + kColumns + " FROM tickets t WHERE t.id = ?", {id}));
+  if (!row) return std::optional<domain::Ticket>();
+  auto t = ticket_from(*row);
+  REDRESS_CHECK(load_relations(t));
+  return std::optional<domain::Ticket>(std::move(t));
+}
+
+Result<std::optional<domain::Ticket>> TicketStore::find_by_number(const std::string& number) {
+  auto row = REDRESS_TRY(
+      c_.query_one(std::string("SELECT ") + kColumns + " FROM tickets t WHERE t.number = ?", {number}));
+  if (!row) return std::optional<domain::Ticket>();
+  auto t = ticket_from(*row);
+  REDRESS_CHECK(load_relations(t));
+  return std::optional<domain::Ticket>(std::move(t));
+}
+
+Result<domain::Ticket> TicketStore::update(domain::Ticket t) {
+  auto n = REDRESS_TRY(c_.execute(
+      "UPDATE tickets SET status = ?, subject = ?, description = ?, channel = ?, reason_id = ?, language = ?, "
+      "customer_id = ?, main_contact_id = ?, taken_by = ?, messaging_blocked = ?, fields = ?, updated_at = ?, "
+      "closed_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+      {t.status, t.subject, t.description, t.channel, null_or(t.reason_id), t.language, null_or(t.customer_id),
+       null_or(t.main_contact_id), null_or(t.taken_by), int64_t{t.messaging_blocked ? 1 : 0}, t.fields.dump(),
+       to_micros(t.updated_at), t.closed_at ? Value(to_micros(*t.closed_at)) : Value(Null{}), t.id, t.version}));
+  if (n == 0) return fail(Error::conflict("the ticket was changed by someone else; reload it", "stale"));
+  ++t.version;
+  return t;
+}
+
+Result<void> TicketStore::set_contacts(int64_t ticket_id, const std::vector<int64_t>& contact_ids) {
+  REDRESS_CHECK(c_.execute("DELETE FROM ticket_contacts WHERE ticket_id = ?", {ticket_id}));
+  int64_t pos = 0;
+  for (int64_t id : contact_ids) {
+    REDRESS_CHECK(c_.execute("INSERT INTO ticket_contacts (ticket_id, contact_id, position) VALUES (?, ?, ?)",
+                             {ticket_id, id, pos++}));
+  }
+  return {};
+}
+
+Result<void> TicketStore::set_assignee(int64_t ticket_id, const std::string& role, std::optional<int64_t> user_id) {
+  if (!user_id) {
+    REDRESS_CHECK(c_.execute("DELETE FROM ticket_assignees WHERE ticket_id = ? AND role = ?", {ticket_id, role}));
+    return {};
+  }
+  REDRESS_CHECK(c_.execute(
+      "INSERT INTO ticket_assignees (ticket_id, role, user_id) VALUES (?, ?, ?) "
+      "ON CONFLICT (ticket_id, role) DO UPDATE SET user_id = excluded.user_id",
+      {ticket_id, role, *user_id}));
+  return {};
+}
+
+Result<std::vector<TicketListItem>> TicketStore::list(const TicketFilter& f) {
+  std::string sql = std::string("SELECT ") + kColumns +
+                    ", mc.name, mc.email FROM tickets t LEFT JOIN contacts mc ON mc.id = t.main_contact_id WHERE 1=1";
+  Params p;
+  if (!f.statuses.empty()) {
+    sql += " AND t.status IN (";
+    for (size_t i = 0; i < f.statuses.size(); ++i) {
+      sql += i ? ", ?" : "?";
+      p.emplace_back(f.statuses[i]);
+    }
+    sql += ")";
+  }
+  if (!f.workflow.empty()) {
+    sql += " AND t.workflow = ?";
+    p.emplace_back(f.workflow);
+  }
+  if (f.reason_id) {
+    sql += " AND t.reason_id = ?";
+    p.emplace_back(*f.reason_id);
+  }
+  if (!f.channel.empty()) {
+    sql += " AND t.channel = ?";
+    p.emplace_back(f.channel);
+  }
+  if (f.assignee_user_id) {
+    sql += " AND (t.taken_by = ? OR EXISTS (SELECT 1 FROM ticket_assignees a WHERE a.ticket_id = t.id AND a.user_id = ?))";
+    p.emplace_back(*f.assignee_user_id);
+    p.emplace_back(*f.assignee_user_id);
+  }
+  if (f.created_from) {
+    sql += " AND t.created_at >= ?";
+    p.emplace_back(to_micros(*f.created_from));
+  }
+  if (f.created_to) {
+    sql += " AND t.created_at < ?";
+    p.emplace_back(to_micros(*f.created_to));
+  }
+  if (f.visible_to_email) {
+    sql += " AND EXISTS (SELECT 1 FROM ticket_contacts tc JOIN contacts c ON c.id = tc.contact_id "
+           "WHERE tc.ticket_id = t.id AND c.email = ?)";
+    p.emplace_back(*f.visible_to_email);
+  }
+  if (!f.text.empty()) {
+    std::string q = full_text_query(c_.engine(), f.text);
+    if (q.empty()) return std::vector<TicketListItem>();  // nothing searchable: no match
+    if (c_.engine() == Engine::kSqlite) {
+      sql += " AND t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)";
+    } else {
+      sql += " AND t.search @@ to_tsquery('simple', redress_unaccent(?))";
+    }
+    p.emplace_back(q);
+  }
+  if (f.before_id > 0) {
+    sql += " AND t.id < ?";
+    p.emplace_back(f.before_id);
+  }
+  sql += " ORDER BY t.id DESC LIMIT ?";
+  p.emplace_back(static_cast<int64_t>(f.limit));
+  auto rows = REDRESS_TRY(c_.query(sql, p));
+  std::vector<TicketListItem> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    TicketListItem item{ticket_from(r), r.opt_text(kColumnCount), r.opt_text(kColumnCount + 1)};
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+Result<bool> TicketStore::has_contact_email(int64_t ticket_id, const std::string& email) {
+  auto row = REDRESS_TRY(c_.query_one(
+      "SELECT 1 FROM ticket_contacts tc JOIN contacts c ON c.id = tc.contact_id WHERE tc.ticket_id = ? AND c.email = ?",
+      {ticket_id, email}));
+  return row.has_value();
+}
+
+Result<void> TicketStore::reindex(int64_t ticket_id) {
+  auto t = REDRESS_TRY(c_.query_one("SELECT subject, description, number FROM tickets WHERE id = ?", {ticket_id}));
+  if (!t) return fail(Error::not_found("ticket"));
+  std::string doc = t->text(2) + ' ' + t->text(0) + ' ' + t->text(1);
+  auto contacts = REDRESS_TRY(c_.query(
+      "SELECT c.name, c.email FROM ticket_contacts tc JOIN contacts c ON c.id = tc.contact_id WHERE tc.ticket_id = ?",
+      {ticket_id}));
+  for (const auto& r : contacts) {
+    doc += ' ' + r.text(0);
+    if (auto e = r.opt_text(1)) add_email(doc, *e);
+  }
+  auto messages = REDRESS_TRY(c_.query("SELECT body FROM messages WHERE ticket_id = ? ORDER BY id", {ticket_id}));
+  for (const auto& r : messages) doc += ' ' + r.text(0);
+  if (c_.engine() == Engine::kSqlite) {
+    REDRESS_CHECK(c_.execute("DELETE FROM ticket_search WHERE rowid = ?", {ticket_id}));
+    REDRESS_CHECK(c_.execute("INSERT INTO ticket_search (rowid, document) VALUES (?, ?)", {ticket_id, doc}));
+  } else {
+    REDRESS_CHECK(c_.execute("UPDATE tickets SET search = to_tsvector('simple', redress_unaccent(?)) WHERE id = ?",
+                             {doc, ticket_id}));
+  }
+  return {};
+}
+
+Result<domain::Message> TicketStore::add_message(const domain::Message& m) {
+  auto row = REDRESS_TRY(c_.query_one(
+      "INSERT INTO messages (ticket_id, kind, visibility, author_user_id, author_contact_id, body, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {m.ticket_id, m.kind, m.visibility, null_or(m.author_user_id), null_or(m.author_contact_id), m.body,
+       to_micros(m.created_at)}));
+  domain::Message out = m;
+  out.id = row->integer(0);
+  return out;
+}
+
+Result<std::vector<domain::Message>> TicketStore::messages(int64_t ticket_id, bool include_internal) {
+  auto rows = REDRESS_TRY(c_.query(
+      "SELECT id, ticket_id, kind, visibility, author_user_id, author_contact_id, body, created_at FROM messages "
+      "WHERE ticket_id = ? AND (? = 1 OR visibility = 'public') ORDER BY id",
+      {ticket_id, int64_t{include_internal ? 1 : 0}}));
+  std::vector<domain::Message> out;
+  for (const auto& r : rows) {
+    out.push_back(domain::Message{r.integer(0), r.integer(1), r.text(2), r.text(3), r.opt_integer(4),
+                                  r.opt_integer(5), r.text(6), from_micros(r.integer(7))});
+  }
+  return out;
+}
+
+}  // namespace redress::store

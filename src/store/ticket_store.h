@@ -1,0 +1,70 @@
+#pragma once
+// Tickets with their contacts, assignees and full-text document. Numbers come from a
+// per-scope counter row whose upsert serialises concurrent creators on both engines, so
+// numbers are unique and increase in creation order.
+#include <optional>
+#include <vector>
+
+#include "domain/ticket.h"
+#include "domain/ticket_number.h"
+#include "store/connection.h"
+
+namespace redress::store {
+
+struct TicketFilter {
+  std::vector<std::string> statuses;
+  std::string workflow;
+  std::optional<int64_t> reason_id;
+  std::optional<int64_t> assignee_user_id;  // assigned under any role, or taken by
+  std::string channel;
+  std::string text;  // full-text query, as typed
+  std::optional<TimePoint> created_from;
+  std::optional<TimePoint> created_to;  // exclusive
+  // Customers: only tickets where a contact has this email.
+  std::optional<std::string> visible_to_email;
+  int64_t before_id = 0;  // keyset cursor: newest first, ids below this (0: from the top)
+  int limit = 50;
+};
+
+struct TicketListItem {
+  domain::Ticket ticket;
+  std::optional<std::string> main_contact_name;
+  std::optional<std::string> main_contact_email;
+};
+
+class TicketStore {
+ public:
+  explicit TicketStore(Connection& c) : c_(c) {}
+
+  // Allocates the next number for ticket.created_at and inserts the ticket with its
+  // contacts and assignees. Returns the ticket with id and number set.
+  Result<domain::Ticket> insert(domain::Ticket ticket, const domain::TicketNumberFormat& format);
+  Result<std::optional<domain::Ticket>> find(int64_t id);
+  Result<std::optional<domain::Ticket>> find_by_number(const std::string& number);
+  // Writes the mutable columns if the stored version is still ticket.version, and bumps
+  // it; Conflict (reason "stale") when someone else changed it in between.
+  Result<domain::Ticket> update(domain::Ticket ticket);
+  Result<void> set_contacts(int64_t ticket_id, const std::vector<int64_t>& contact_ids);
+  Result<void> set_assignee(int64_t ticket_id, const std::string& role, std::optional<int64_t> user_id);
+
+  Result<std::vector<TicketListItem>> list(const TicketFilter& filter);
+  // True when a contact of the ticket has this email (customers' visibility rule).
+  Result<bool> has_contact_email(int64_t ticket_id, const std::string& email);
+
+  // Rebuilds the ticket's full-text document from its subject, description, messages
+  // and contacts. Call in the transaction that changed any of them.
+  Result<void> reindex(int64_t ticket_id);
+
+  Result<domain::Message> add_message(const domain::Message& message);
+  Result<std::vector<domain::Message>> messages(int64_t ticket_id, bool include_internal);
+
+ private:
+  Result<void> load_relations(domain::Ticket& t);
+  Connection& c_;
+};
+
+// Turns what a user typed into an engine's full-text query (prefix match on every word);
+// empty when the text has no words.
+std::string full_text_query(Engine engine, const std::string& text);
+
+}  // namespace redress::store

@@ -1,0 +1,44 @@
+#pragma once
+// Accounts, browser sessions and API tokens. Secrets are never stored: sessions and
+// tokens are kept as SHA-256 hashes, passwords as argon2id strings.
+// A store works inside the caller's transaction (the Connection it is given).
+#include <optional>
+#include <vector>
+
+#include "domain/user.h"
+#include "store/connection.h"
+
+namespace redress::store {
+
+struct SessionRow {
+  int64_t user_id = 0;
+  std::string csrf_token;
+  TimePoint expires_at;
+};
+
+class UserStore {
+ public:
+  explicit UserStore(Connection& c) : c_(c) {}
+
+  // Conflict (reason "unique_violation") when the email is taken.
+  Result<domain::User> insert(const domain::User& user, const std::optional<std::string>& password_hash);
+  Result<std::optional<domain::User>> find(int64_t id);
+  Result<std::optional<domain::User>> find_by_email(const std::string& email);
+  Result<std::optional<std::string>> password_hash(int64_t id);
+  Result<std::vector<domain::User>> list(int limit, int64_t after_id);
+
+  Result<void> insert_session(const std::string& id_hash, int64_t user_id, const std::string& csrf,
+                              TimePoint created, TimePoint expires);
+  Result<std::optional<SessionRow>> find_session(const std::string& id_hash, TimePoint now);
+  Result<void> delete_session(const std::string& id_hash);
+
+  Result<int64_t> insert_token(int64_t user_id, const std::string& token_hash, const std::string& label,
+                               TimePoint created);
+  // The user holding a token, if any.
+  Result<std::optional<int64_t>> find_token_user(const std::string& token_hash);
+
+ private:
+  Connection& c_;
+};
+
+}  // namespace redress::store
