@@ -214,6 +214,18 @@ TEST_F(HttpServerTest, BodyOverTheLimitGets413AndTheHandlerNeverRuns) {
   EXPECT_EQ(c.request("POST", "/echo", std::string(1024, 'a')).status, 200);  // exactly the limit is fine
 }
 
+// The server refuses after the header, while the client is still sending: closing at once
+// would reset the connection and the client would never see the 413.
+TEST_F(HttpServerTest, LargeUploadOverTheLimitStillSeesThe413) {
+  ServerOptions options;
+  options.max_body_bytes = 1024;
+  start(options);
+  auto c = client();
+  auto res = c.request("POST", "/echo", std::string(8 << 20, 'a'));
+  EXPECT_EQ(res.status, 413);
+  EXPECT_EQ(handler_calls_, 0);
+}
+
 TEST_F(HttpServerTest, ChunkedBodyOverTheLimitGets413) {
   ServerOptions options;
   options.max_body_bytes = 1024;

@@ -1,0 +1,130 @@
+#include "app/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <string>
+
+#include "app/runtime.h"
+#include "app/serve.h"
+#include "core/log.h"
+#include "service/account_service.h"
+
+namespace redress::app {
+namespace {
+
+struct CommonFlags {
+  std::string config;
+  std::string db;
+};
+
+void add_common(CLI::App* cmd, CommonFlags& flags) {
+  cmd->add_option("--config", flags.config, "TOML settings file")->check(CLI::ExistingFile);
+  cmd->add_option("--db", flags.db, "database URL: sqlite:PATH or postgresql://...");
+}
+
+// Settings from file and environment, then flags on top.
+Result<Settings> settings_from(const CommonFlags& flags) {
+  auto s = REDRESS_TRY(load_settings(flags.config));
+  if (!flags.db.empty()) s.database.url = flags.db;
+  return s;
+}
+
+int report(const Error& e) {
+  std::cerr << "redress: " << e.message;
+  for (const auto& [field, why] : e.fields) {
+    if (e.fields.size() > 1) std::cerr << "; " << field << ": " << why;
+  }
+  std::cerr << "\n";
+  return e.code == ErrorCode::kInvalid || e.code == ErrorCode::kConflict ? 2 : 1;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"Redress: customer complaints and support requests"};
+  app.require_subcommand(1);
+  CommonFlags common;
+
+  auto* serve_cmd = app.add_subcommand("serve", "run the API, web UI and workers");
+  add_common(serve_cmd, common);
+  std::string listen, base_url, smtp;
+  bool dev_clock = false, demo = false;
+  serve_cmd->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  serve_cmd->add_option("--base-url", base_url, "public URL, used in links");
+  serve_cmd->add_option("--smtp", smtp, "SMTP server URL for outgoing mail");
+  serve_cmd->add_flag("--dev-clock", dev_clock, "allow admins to move the clock (tests only)");
+  serve_cmd->add_flag("--demo", demo, "seed demo accounts and tickets");
+
+  auto* migrate_cmd = app.add_subcommand("migrate", "apply schema migrations");
+  add_common(migrate_cmd, common);
+
+  auto* user_cmd = app.add_subcommand("user", "manage accounts");
+  user_cmd->require_subcommand(1);
+  auto* user_add = user_cmd->add_subcommand("add", "create an account");
+  add_common(user_add, common);
+  service::NewUser new_user;
+  bool password_stdin = false;
+  user_add->add_option("--email", new_user.email, "login email")->required();
+  user_add->add_option("--name", new_user.name, "full name")->required();
+  user_add->add_option("--role", new_user.role, "admin, agent, viewer or customer")
+      ->required()
+      ->check(CLI::IsMember({"admin", "agent", "viewer", "customer"}));
+  user_add->add_option("--rights", new_user.rights, "extra named rights, comma-separated");
+  user_add->add_option("--language", new_user.language, "preferred language (en, fr, ...)");
+  user_add->add_flag("--password-stdin", password_stdin, "read the password from standard input");
+
+  auto* user_token = user_cmd->add_subcommand("token", "print a new API token for an account");
+  add_common(user_token, common);
+  std::string token_email, token_label = "cli";
+  user_token->add_option("--email", token_email, "the account's email")->required();
+  user_token->add_option("--label", token_label, "what the token is for");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "redress: " << e.what() << " (see redress --help)\n";
+    return 2;
+  }
+
+  auto settings = settings_from(common);
+  if (!settings) return report(settings.error());
+  log::configure(settings->log.level, settings->log.format == "json");
+
+  if (*serve_cmd) {
+    if (!listen.empty()) settings->server.listen = listen;
+    if (!base_url.empty()) settings->server.base_url = base_url;
+    if (dev_clock) settings->server.dev_clock = true;
+    if (!smtp.empty()) log::warn("smtp_not_used", {{"reason", "outgoing mail is not built yet; --smtp is accepted and ignored"}});
+    return serve(*settings, ServeOptions{demo});
+  }
+
+  auto rt = open_runtime(*settings, nullptr, migrate_cmd->parsed());
+  if (!rt) return report(rt.error());
+  if (migrate_cmd->parsed()) return 0;
+
+  if (user_add->parsed()) {
+    if (password_stdin) {
+      std::string pw;
+      std::getline(std::cin, pw);
+      if (!pw.empty() && pw.back() == '\r') pw.pop_back();
+      new_user.password = pw;
+    }
+    auto user = service::AccountService(*(*rt)->context).create_user(service::Actor::cli(), new_user);
+    if (!user) return report(user.error());
+    std::cout << "created " << domain::to_string(user->role) << " " << user->email << " (id " << user->id << ")\n";
+    return 0;
+  }
+  if (user_token->parsed()) {
+    auto token = service::AccountService(*(*rt)->context).create_token(service::Actor::cli(), token_email, token_label);
+    if (!token) return report(token.error());
+    std::cout << *token << "\n";
+    return 0;
+  }
+  return 2;
+}
+
+}  // namespace redress::app

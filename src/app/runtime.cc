@@ -1,0 +1,38 @@
+#include "app/runtime.h"
+
+#include <iostream>
+
+#include "core/log.h"
+#include "store/migrations.h"
+
+namespace redress::app {
+
+Result<std::unique_ptr<Runtime>> open_runtime(const Settings& settings, const Clock* clock, bool report_migrations) {
+  auto rt = std::make_unique<Runtime>();
+  rt->settings = settings;
+  if (clock) {
+    rt->clock = clock;
+  } else {
+    rt->owned_clock = std::make_unique<SystemClock>();
+    rt->clock = rt->owned_clock.get();
+  }
+  auto format = REDRESS_TRY(domain::TicketNumberFormat::parse(settings.tickets.number_format));
+  rt->workflows = REDRESS_TRY(workflow::WorkflowCatalog::load_shipped());
+  rt->db = REDRESS_TRY(store::open_database(settings.database.url, settings.database.pool_size));
+  auto applied = REDRESS_TRY(store::migrate(*rt->db));
+  for (const auto& m : applied) {
+    if (report_migrations) std::cout << "applied migration " << m.version << " " << m.name << "\n";
+    log::info("migration_applied", {{"version", std::to_string(m.version)}, {"name", m.name}});
+  }
+  if (report_migrations && applied.empty()) std::cout << "schema up to date\n";
+  rt->context = std::make_unique<service::Context>(service::Context{
+      *rt->db, *rt->clock, rt->workflows, format, crypto::parse_password_cost(settings.auth.password_cost),
+      settings.auth.session_ttl_hours});
+  return rt;
+}
+
+http::ApiOptions api_options(const Settings& s) {
+  return http::ApiOptions{s.auth.login_attempts_per_minute, s.auth.secure_cookies, s.auth.session_ttl_hours};
+}
+
+}  // namespace redress::app

@@ -1,0 +1,32 @@
+#pragma once
+// Wiring: the one place that picks the real Clock and Database and builds the services
+// from settings. Used by every subcommand and by integration tests.
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "http/api.h"
+#include "http/metrics.h"
+#include "service/context.h"
+#include "store/database.h"
+#include "workflow/catalog.h"
+
+namespace redress::app {
+
+struct Runtime {
+  Settings settings;
+  std::unique_ptr<Clock> owned_clock;
+  const Clock* clock = nullptr;
+  std::unique_ptr<store::Database> db;
+  workflow::WorkflowCatalog workflows;
+  std::unique_ptr<service::Context> context;
+};
+
+// Opens the database, applies pending migrations (reporting them when report is set),
+// loads the workflows. clock may be null: the system clock is used.
+Result<std::unique_ptr<Runtime>> open_runtime(const Settings& settings, const Clock* clock, bool report_migrations);
+
+http::ApiOptions api_options(const Settings& settings);
+
+}  // namespace redress::app

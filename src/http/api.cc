@@ -1,0 +1,466 @@
+#include "http/api.h"
+
+#include <charconv>
+
+#include "core/embedded.h"
+#include "core/log.h"
+#include "domain/validation.h"
+#include "http/error_response.h"
+#include "http/json_input.h"
+#include "http/views.h"
+
+namespace redress::http {
+namespace {
+
+Response json_response(int status, const nlohmann::json& body) {
+  return Response::json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::optional<int64_t> parse_positive(const std::string& text) {
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || p != text.data() + text.size() || n <= 0) return std::nullopt;
+  return n;
+}
+
+Result<int> read_limit(const Request& r, int fallback, int max) {
+  auto text = r.query_param("limit");
+  if (!text) return fallback;
+  auto n = parse_positive(*text);
+  if (!n || *n > max) return fail(Error::invalid_field("limit", "an integer from 1 to " + std::to_string(max)));
+  return static_cast<int>(*n);
+}
+
+std::optional<service::Ref> to_ref(const std::optional<std::pair<std::optional<int64_t>, std::string>>& v) {
+  if (!v) return std::nullopt;
+  return service::Ref{v->first, v->second};
+}
+
+// Reads a contacts array into inputs; errors go to the reader under contacts[i].
+std::vector<service::ContactInput> read_contacts(ObjectReader& reader, const nlohmann::json& array) {
+  std::vector<service::ContactInput> out;
+  if (!array.is_array()) {
+    reader.add_error("contacts", "must be a list of contacts");
+    return out;
+  }
+  for (size_t i = 0; i < array.size(); ++i) {
+    const auto& item = array[i];
+    const std::string name = "contacts[" + std::to_string(i) + "]";
+    if (!item.is_object()) {
+      reader.add_error(name, "must be an object");
+      continue;
+    }
+    ObjectReader c = reader.nested(item, name);
+    service::ContactInput in;
+    in.id = c.integer("id");
+    in.email = c.string("email");
+    in.name = c.string("name");
+    in.phone = c.string("phone");
+    in.language = c.string("language");
+    in.main = c.boolean("main").value_or(false);
+    (void)c.finish();
+    out.push_back(std::move(in));
+  }
+  return out;
+}
+
+std::string cookie_header(const std::string& value, int max_age, bool secure) {
+  std::string h = std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                  std::to_string(max_age);
+  if (secure) h += "; Secure";
+  return h;
+}
+
+}  // namespace
+
+service::Actor Api::Call::actor() const { return service::Actor::of(*caller.user); }
+std::string Api::Call::language() const { return caller.user ? caller.user->language : "en"; }
+
+Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
+    : ctx_(ctx),
+      options_(options),
+      metrics_(metrics),
+      accounts_(ctx),
+      tickets_(ctx),
+      directory_(ctx),
+      login_limiter_(ctx.clock, options.login_attempts_per_minute) {
+  route("GET", "/healthz", Auth::kNone, &Api::healthz);
+  route("GET", "/metrics", Auth::kNone, &Api::metrics);
+  route("GET", "/api/openapi.json", Auth::kNone, &Api::openapi);
+  route("POST", "/api/v1/session", Auth::kNone, &Api::login);
+  route("GET", "/api/v1/session", Auth::kRequired, &Api::current_session);
+  route("DELETE", "/api/v1/session", Auth::kNone, &Api::logout);
+  route("POST", "/api/v1/tickets", Auth::kRequired, &Api::create_ticket);
+  route("GET", "/api/v1/tickets", Auth::kRequired, &Api::list_tickets);
+  route("GET", "/api/v1/tickets/{id}", Auth::kRequired, &Api::get_ticket);
+  route("PATCH", "/api/v1/tickets/{id}", Auth::kRequired, &Api::patch_ticket);
+  route("GET", "/api/v1/tickets/{id}/history", Auth::kRequired, &Api::ticket_history);
+  route("GET", "/api/v1/contacts", Auth::kRequired, &Api::list_contacts);
+  route("POST", "/api/v1/contacts", Auth::kRequired, &Api::create_contact);
+  route("GET", "/api/v1/contacts/{id}", Auth::kRequired, &Api::get_contact);
+  route("GET", "/api/v1/users", Auth::kRequired, &Api::list_users);
+  route("POST", "/api/v1/users", Auth::kRequired, &Api::create_user);
+  route("GET", "/api/v1/users/{id}", Auth::kRequired, &Api::get_user);
+  route("GET", "/api/v1/reasons", Auth::kRequired, &Api::list_reasons);
+  route("POST", "/api/v1/reasons", Auth::kRequired, &Api::create_reason);
+  route("GET", "/api/v1/workflows", Auth::kRequired, &Api::list_workflows);
+}
+
+void Api::route(std::string method, std::string pattern, Auth auth, ApiHandler handler) {
+  router_.add(std::move(method), std::move(pattern), [this, auth, handler](const Request& req, const PathParams& params) {
+    Call call{req, params, {}};
+    Result<Response> result = [&]() -> Result<Response> {
+      call.caller = REDRESS_TRY(authenticate(accounts_, req));
+      if (auth == Auth::kRequired && !call.caller.user)
+        return fail(ErrorCode::kUnauthenticated, "log in or send Authorization: Bearer TOKEN");
+      return (this->*handler)(call);
+    }();
+    if (result) return std::move(*result);
+    if (result.error().code == ErrorCode::kInternal || result.error().code == ErrorCode::kUnavailable)
+      log::error("request_failed", {{"path", req.path}, {"error", result.error().message}});
+    return error_response(result.error());
+  });
+}
+
+Response Api::dispatch(Request& request) {
+  auto match = router_.match(request.method, request.path);
+  Response response;
+  if (match.route) {
+    response = match.route->handler(request, match.params);
+    response.route = match.route->pattern;
+  } else if (match.path_known) {
+    response = error_response(Error(ErrorCode::kConflict, "method not allowed"));
+    response.status = 405;
+    std::string allow;
+    for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+    response.headers.emplace_back("Allow", allow);
+    nlohmann::json body = {{"error", {{"code", "method_not_allowed"}, {"message", request.method + " is not allowed here; use " + allow}}}};
+    response.body = body.dump();
+  } else {
+    response = error_response(Error::not_found("endpoint " + request.path));
+  }
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return response;
+}
+
+Result<Response> Api::healthz(Call&) {
+  auto ok = ctx_.db.transact(store::TxMode::kRead, [](store::Connection& c) -> Result<void> {
+    REDRESS_CHECK(c.query("SELECT 1"));
+    return {};
+  });
+  if (!ok) return json_response(503, {{"status", "unavailable"}, {"database", ok.error().message}});
+  return json_response(200, {{"status", "ok"}});
+}
+
+Result<Response> Api::metrics(Call&) {
+  Response r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = metrics_ ? metrics_->render() : "";
+  return r;
+}
+
+Result<Response> Api::openapi(Call&) {
+  auto doc = embedded_file("src/http/openapi.json");
+  if (!doc) return fail(Error::internal("openapi document missing from the build"));
+  return Response::json(200, std::string(*doc));
+}
+
+Result<Response> Api::login(Call& call) {
+  auto body = REDRESS_TRY(parse_json_body(call.request));
+  ObjectReader in(body);
+  auto email = in.string("email", true);
+  auto password = in.string("password", true);
+  REDRESS_CHECK(in.finish());
+  const std::string email_key = "email:" + domain::lower_ascii(*email);
+  const std::string addr_key = "addr:" + call.request.remote_address;
+  auto wait = std::max(login_limiter_.retry_after(email_key), login_limiter_.retry_after(addr_key));
+  if (wait > 0) {
+    Response r = error_response(Error(ErrorCode::kRateLimited, "too many failed logins; try again later"));
+    r.headers.emplace_back("Retry-After", std::to_string(wait));
+    return r;
+  }
+  auto session = accounts_.login(*email, *password);
+  if (!session) {
+    if (session.error().code == ErrorCode::kUnauthenticated) {
+      login_limiter_.record_failure(email_key);
+      login_limiter_.record_failure(addr_key);
+    }
+    return fail(std::move(session).error());
+  }
+  login_limiter_.reset(email_key);
+  Response r = json_response(200, {{"user", user_json(session->user)},
+                                   {"csrf_token", session->csrf_token},
+                                   {"expires_at", format_rfc3339(session->expires_at)}});
+  r.headers.emplace_back("Set-Cookie", cookie_header(session->cookie_value, options_.session_ttl_hours * 3600,
+                                                     options_.secure_cookies));
+  return r;
+}
+
+Result<Response> Api::current_session(Call& call) {
+  nlohmann::json j = {{"user", user_json(*call.caller.user)}};
+  if (call.caller.via_cookie) j["csrf_token"] = call.caller.csrf_token;
+  return json_response(200, j);
+}
+
+Result<Response> Api::logout(Call& call) {
+  if (auto cookie = call.request.cookie(kSessionCookie)) REDRESS_CHECK(accounts_.logout(*cookie));
+  Response r = Response::no_content();
+  r.headers.emplace_back("Set-Cookie", cookie_header("", 0, options_.secure_cookies));
+  return r;
+}
+
+Result<Response> Api::create_ticket(Call& call) {
+  auto body = REDRESS_TRY(parse_json_body(call.request));
+  ObjectReader in(body);
+  service::NewTicket t;
+  t.workflow = in.string("workflow", true).value_or("");
+  t.subject = in.string("subject", true).value_or("");
+  t.description = in.string("description").value_or("");
+  if (const auto* contacts = in.raw("contacts"); contacts && !contacts->is_null()) t.contacts = read_contacts(in, *contacts);
+  t.customer = to_ref(in.id_or_key("customer"));
+  t.reason = to_ref(in.id_or_key("reason"));
+  t.channel = in.string("channel");
+  t.language = in.string("language");
+  if (const auto* assignees = in.raw("assignees"); assignees && !assignees->is_null()) {
+    if (!assignees->is_object()) {
+      in.add_error("assignees", "must be an object {role: user}");
+    } else {
+      ObjectReader a = in.nested(*assignees, "assignees");
+      for (auto& [role, v] : assignees->items()) {
+        if (auto ref = to_ref(a.id_or_key(role))) t.assignees[role] = *ref;
+      }
+    }
+  }
+  if (const auto* fields = in.raw("fields"); fields && !fields->is_null()) t.fields = *fields;
+  REDRESS_CHECK(in.finish());
+  auto detail = REDRESS_TRY(tickets_.create(call.actor(), t));
+  Response r = json_response(201, ticket_json(detail, call.language()));
+  r.headers.emplace_back("Location", "/api/v1/tickets/" + std::to_string(detail.ticket.id));
+  return r;
+}
+
+Result<Response> Api::list_tickets(Call& call) {
+  const auto& r = call.request;
+  service::ListQuery q;
+  auto& f = q.filter;
+  std::map<std::string, std::string> errors;
+  static const std::set<std::string> kKnown = {"status", "workflow", "reason", "assignee", "channel", "q",
+                                               "created_from", "created_to", "cursor", "limit"};
+  for (const auto& [k, v] : r.query) {
+    if (!kKnown.contains(k)) errors[k] = "unknown filter";
+  }
+  for (auto [it, end] = r.query.equal_range("status"); it != end; ++it) {
+    // status=a,b and status=a&status=b both mean "either".
+    std::string_view rest = it->second;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      if (auto part = rest.substr(0, comma); !part.empty()) f.statuses.emplace_back(part);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  f.workflow = r.query_param("workflow").value_or("");
+  f.channel = r.query_param("channel").value_or("");
+  f.text = r.query_param("q").value_or("");
+  if (f.text.size() > 500) errors["q"] = "at most 500 characters";
+  if (auto reason = r.query_param("reason")) {
+    auto id = parse_positive(*reason);
+    q.reason = service::Ref{id, id ? "" : *reason};
+  }
+  if (auto assignee = r.query_param("assignee")) {
+    if (*assignee == "me") {
+      f.assignee_user_id = call.caller.user->id;
+    } else if (auto id = parse_positive(*assignee)) {
+      f.assignee_user_id = *id;
+    } else {
+      errors["assignee"] = "'me' or a user id";
+    }
+  }
+  for (const char* name : {"created_from", "created_to"}) {
+    if (auto v = r.query_param(name)) {
+      TimePoint t;
+      if (!parse_rfc3339(*v, t)) {
+        errors[name] = "a date (YYYY-MM-DD) or an RFC 3339 time";
+      } else if (std::string_view(name) == "created_from") {
+        f.created_from = t;
+      } else {
+        f.created_to = t;
+      }
+    }
+  }
+  if (auto cursor = r.query_param("cursor")) {
+    auto id = parse_positive(*cursor);
+    if (!id) {
+      errors["cursor"] = "not a cursor returned by this endpoint";
+    } else {
+      f.before_id = *id;
+    }
+  }
+  auto limit = read_limit(r, 50, 200);
+  if (!limit) errors["limit"] = limit.error().fields.begin()->second;
+  if (!errors.empty()) {
+    Error e(ErrorCode::kInvalid, "bad query parameters");
+    e.fields = std::move(errors);
+    return fail(std::move(e));
+  }
+  f.limit = *limit;
+  auto page = REDRESS_TRY(tickets_.list(call.actor(), std::move(q)));
+  return json_response(200, ticket_page_json(page, ctx_.workflows, call.language()));
+}
+
+Result<Response> Api::get_ticket(Call& call) {
+  auto detail = REDRESS_TRY(tickets_.get(call.actor(), call.params.at("id")));
+  return json_response(200, ticket_json(detail, call.language()));
+}
+
+Result<Response> Api::patch_ticket(Call& call) {
+  auto body = REDRESS_TRY(parse_json_body(call.request));
+  ObjectReader in(body);
+  service::TicketPatch p;
+  if (in.is_null("reason")) {
+    in.raw("reason");
+    p.clear_reason = true;
+  } else {
+    p.reason = to_ref(in.id_or_key("reason"));
+  }
+  p.language = in.string("language");
+  if (in.is_null("customer")) {
+    in.raw("customer");
+    p.clear_customer = true;
+  } else {
+    p.customer = to_ref(in.id_or_key("customer"));
+  }
+  if (const auto* contacts = in.raw("contacts"); contacts) p.contacts = read_contacts(in, *contacts);
+  if (const auto* fields = in.raw("fields"); fields && !fields->is_null()) p.fields = *fields;
+  REDRESS_CHECK(in.finish());
+  auto detail = REDRESS_TRY(tickets_.patch(call.actor(), call.params.at("id"), p));
+  return json_response(200, ticket_json(detail, call.language()));
+}
+
+Result<Response> Api::ticket_history(Call& call) {
+  auto events = REDRESS_TRY(tickets_.history(call.actor(), call.params.at("id")));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& e : events) items.push_back(event_json(e));
+  return json_response(200, {{"items", items}});
+}
+
+Result<Response> Api::list_contacts(Call& call) {
+  auto limit = REDRESS_TRY(read_limit(call.request, 20, 100));
+  auto q = call.request.query_param("q").value_or("");
+  auto contacts = REDRESS_TRY(directory_.search_contacts(call.actor(), q, limit));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& c : contacts) items.push_back(contact_json(c));
+  return json_response(200, {{"items", items}});
+}
+
+Result<Response> Api::create_contact(Call& call) {
+  auto body = REDRESS_TRY(parse_json_body(call.request));
+  ObjectReader in(body);
+  service::NewContact c;
+  c.name = in.string("name", true).value_or("");
+  c.email = in.string("email");
+  c.phone = in.string("phone");
+  c.language = in.string("language").value_or("en");
+  c.customer = to_ref(in.id_or_key("customer"));
+  REDRESS_CHECK(in.finish());
+  auto profile = REDRESS_TRY(directory_.create_contact(call.actor(), c));
+  auto j = contact_json(profile.contact);
+  if (profile.customer) j["customer"] = {{"id", profile.customer->id}, {"name", profile.customer->name}};
+  return json_response(201, j);
+}
+
+Result<Response> Api::get_contact(Call& call) {
+  auto id = parse_positive(call.params.at("id"));
+  if (!id) return fail(Error::not_found("contact"));
+  auto profile = REDRESS_TRY(directory_.get_contact(call.actor(), *id));
+  auto j = contact_json(profile.contact);
+  j["customer"] = profile.customer ? nlohmann::json{{"id", profile.customer->id}, {"name", profile.customer->name}}
+                                   : nlohmann::json(nullptr);
+  return json_response(200, j);
+}
+
+Result<Response> Api::list_users(Call& call) {
+  auto limit = REDRESS_TRY(read_limit(call.request, 100, 500));
+  auto users = REDRESS_TRY(accounts_.list_users(call.actor(), limit, 0));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& u : users) items.push_back(user_json(u));
+  return json_response(200, {{"items", items}});
+}
+
+Result<Response> Api::create_user(Call& call) {
+  auto body = REDRESS_TRY(parse_json_body(call.request));
+  ObjectReader in(body);
+  service::NewUser u;
+  u.email = in.string("email", true).value_or("");
+  u.name = in.string("name", true).value_or("");
+  u.role = in.string("role", true).value_or("");
+  if (const auto* rights = in.raw("rights"); rights && !rights->is_null()) {
+    if (!rights->is_array()) {
+      in.add_error("rights", "must be a list of right names");
+    } else {
+      for (const auto& r : *rights) {
+        if (!r.is_string()) {
+          in.add_error("rights", "must be a list of right names");
+          break;
+        }
+        u.rights += (u.rights.empty() ? "" : ",") + r.get<std::string>();
+      }
+    }
+  }
+  u.password = in.string("password");
+  u.language = in.string("language").value_or("en");
+  REDRESS_CHECK(in.finish());
+  auto user = REDRESS_TRY(accounts_.create_user(call.actor(), u));
+  return json_response(201, user_json(user));
+}
+
+Result<Response> Api::get_user(Call& call) {
+  auto id = parse_positive(call.params.at("id"));
+  if (!id) return fail(Error::not_found("user"));
+  auto user = REDRESS_TRY(accounts_.get_user(call.actor(), *id));
+  return json_response(200, user_json(user));
+}
+
+Result<Response> Api::list_reasons(Call& call) {
+  auto workflow = call.request.query_param("workflow").value_or("");
+  bool all = call.request.query_param("include_inactive").value_or("") == "true";
+  auto reasons = REDRESS_TRY(directory_.list_reasons(call.actor(), workflow, all));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& r : reasons) items.push_back(reason_json(r, call.language()));
+  return json_response(200, {{"items", items}});
+}
+
+Result<Response> Api::create_reason(Call& call) {
+  auto body = REDRESS_TRY(parse_json_body(call.request));
+  ObjectReader in(body);
+  service::NewReason r;
+  r.workflow = in.string("workflow", true).value_or("");
+  r.code = in.string("code", true).value_or("");
+  if (const auto* labels = in.raw("labels")) {
+    if (!labels->is_object()) {
+      in.add_error("labels", "must be an object {language: label}");
+    } else {
+      for (auto& [lang, text] : labels->items()) {
+        if (!text.is_string()) {
+          in.add_error("labels." + lang, "must be a string");
+        } else {
+          r.labels[lang] = text.get<std::string>();
+        }
+      }
+    }
+  } else {
+    in.add_error("labels", "required");
+  }
+  r.active = in.boolean("active").value_or(true);
+  REDRESS_CHECK(in.finish());
+  auto reason = REDRESS_TRY(directory_.create_reason(call.actor(), r));
+  return json_response(201, reason_json(reason, call.language()));
+}
+
+Result<Response> Api::list_workflows(Call& call) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& wf : ctx_.workflows.all()) items.push_back(workflow_json(wf, call.language()));
+  return json_response(200, {{"items", items}});
+}
+
+}  // namespace redress::http

@@ -1,0 +1,74 @@
+#pragma once
+// The JSON API and operations endpoints: routes, authentication, and translation
+// between HTTP and service calls. Handlers hold no state of their own; everything
+// shared is built once and read-only, so dispatch() runs on any I/O thread at once.
+#include <memory>
+#include <string>
+
+#include "http/auth.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "service/account_service.h"
+#include "service/context.h"
+#include "service/directory_service.h"
+#include "service/ticket_service.h"
+
+namespace redress::http {
+
+struct ApiOptions {
+  int login_attempts_per_minute = 10;
+  bool secure_cookies = false;
+  int session_ttl_hours = 12;
+};
+
+class Api {
+ public:
+  Api(service::Context& ctx, ApiOptions options, Metrics* metrics);
+
+  Response dispatch(Request& request);
+  const Router& router() const { return router_; }
+
+ private:
+  struct Call {
+    const Request& request;
+    const PathParams& params;
+    Caller caller;
+    service::Actor actor() const;
+    std::string language() const;
+  };
+  using ApiHandler = Result<Response> (Api::*)(Call&);
+  enum class Auth { kNone, kRequired };
+  void route(std::string method, std::string pattern, Auth auth, ApiHandler handler);
+
+  Result<Response> healthz(Call&);
+  Result<Response> metrics(Call&);
+  Result<Response> openapi(Call&);
+  Result<Response> login(Call&);
+  Result<Response> current_session(Call&);
+  Result<Response> logout(Call&);
+  Result<Response> create_ticket(Call&);
+  Result<Response> list_tickets(Call&);
+  Result<Response> get_ticket(Call&);
+  Result<Response> patch_ticket(Call&);
+  Result<Response> ticket_history(Call&);
+  Result<Response> list_contacts(Call&);
+  Result<Response> create_contact(Call&);
+  Result<Response> get_contact(Call&);
+  Result<Response> list_users(Call&);
+  Result<Response> create_user(Call&);
+  Result<Response> get_user(Call&);
+  Result<Response> list_reasons(Call&);
+  Result<Response> create_reason(Call&);
+  Result<Response> list_workflows(Call&);
+
+  service::Context& ctx_;
+  const ApiOptions options_;
+  Metrics* const metrics_;
+  service::AccountService accounts_;
+  service::TicketService tickets_;
+  service::DirectoryService directory_;
+  LoginRateLimiter login_limiter_;
+  Router router_;
+};
+
+}  // namespace redress::http

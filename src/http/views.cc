@@ -1,0 +1,147 @@
+#include "http/views.h"
+
+namespace redress::http {
+namespace {
+
+nlohmann::json time_or_null(const std::optional<TimePoint>& t) {
+  return t ? nlohmann::json(format_rfc3339(*t)) : nlohmann::json(nullptr);
+}
+
+nlohmann::json status_json(const workflow::WorkflowDef* wf, const std::string& id, const std::string& language) {
+  nlohmann::json s = {{"id", id}, {"label", id}};
+  if (wf) {
+    if (const auto* def = wf->status(id)) {
+      s["label"] = workflow::label_in(def->labels, language, id);
+      s["category"] = def->category;
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+nlohmann::json user_json(const domain::User& u) {
+  auto rights = domain::default_rights(u.role);
+  rights.insert(u.extra_rights.begin(), u.extra_rights.end());
+  return {{"id", u.id},           {"email", u.email},  {"name", u.name},
+          {"role", domain::to_string(u.role)},        {"rights", rights},
+          {"language", u.language}, {"active", u.active}, {"created_at", format_rfc3339(u.created_at)}};
+}
+
+nlohmann::json user_ref_json(const domain::UserRef& u) { return {{"id", u.id}, {"name", u.name}, {"email", u.email}}; }
+
+nlohmann::json contact_json(const domain::Contact& c) {
+  return {{"id", c.id},
+          {"name", c.name},
+          {"email", c.email ? nlohmann::json(*c.email) : nlohmann::json(nullptr)},
+          {"phone", c.phone ? nlohmann::json(*c.phone) : nlohmann::json(nullptr)},
+          {"language", c.language},
+          {"customer_id", c.customer_id ? nlohmann::json(*c.customer_id) : nlohmann::json(nullptr)},
+          {"created_at", format_rfc3339(c.created_at)}};
+}
+
+nlohmann::json reason_json(const domain::Reason& r, const std::string& language) {
+  return {{"id", r.id},         {"workflow", r.workflow},         {"code", r.code},
+          {"labels", r.labels}, {"label", r.label(language)}, {"active", r.active}};
+}
+
+nlohmann::json ticket_json(const service::TicketDetail& d, const std::string& language) {
+  const auto& t = d.ticket;
+  nlohmann::json j;
+  j["id"] = t.id;
+  j["number"] = t.number;
+  j["workflow"] = t.workflow;
+  j["status"] = status_json(d.workflow, t.status, language);
+  j["subject"] = t.subject;
+  j["description"] = t.description;
+  j["channel"] = t.channel;
+  j["language"] = t.language;
+  j["reason"] = d.reason ? reason_json(*d.reason, language) : nlohmann::json(nullptr);
+  j["customer"] = d.customer ? nlohmann::json{{"id", d.customer->id}, {"name", d.customer->name}} : nlohmann::json(nullptr);
+  j["contacts"] = nlohmann::json::array();
+  j["main_contact"] = nullptr;
+  for (const auto& c : d.contacts) {
+    auto cj = contact_json(c);
+    cj["main"] = t.main_contact_id && *t.main_contact_id == c.id;
+    if (cj["main"].get<bool>()) j["main_contact"] = contact_json(c);
+    j["contacts"].push_back(std::move(cj));
+  }
+  j["assignees"] = nlohmann::json::object();
+  for (const auto& [role, u] : d.assignees) j["assignees"][role] = user_ref_json(u);
+  j["taken_by"] = d.taken_by ? user_ref_json(*d.taken_by) : nlohmann::json(nullptr);
+  j["messaging_blocked"] = t.messaging_blocked;
+  j["fields"] = t.fields;
+  // The workflow engine (transitions) fills this; until then no transition is offered.
+  j["available_transitions"] = nlohmann::json::array();
+  j["created_at"] = format_rfc3339(t.created_at);
+  j["updated_at"] = format_rfc3339(t.updated_at);
+  j["closed_at"] = time_or_null(t.closed_at);
+  j["version"] = t.version;
+  return j;
+}
+
+nlohmann::json ticket_page_json(const service::TicketPage& page, const workflow::WorkflowCatalog& workflows,
+                                const std::string& language) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& item : page.items) {
+    const auto& t = item.ticket;
+    nlohmann::json j;
+    j["id"] = t.id;
+    j["number"] = t.number;
+    j["workflow"] = t.workflow;
+    j["status"] = status_json(workflows.find(t.workflow), t.status, language);
+    j["subject"] = t.subject;
+    j["channel"] = t.channel;
+    j["language"] = t.language;
+    j["reason"] = nullptr;
+    if (t.reason_id) {
+      if (auto it = page.reasons.find(*t.reason_id); it != page.reasons.end())
+        j["reason"] = {{"id", it->second.id}, {"code", it->second.code}, {"label", it->second.label(language)}};
+    }
+    j["main_contact"] = nullptr;
+    if (t.main_contact_id)
+      j["main_contact"] = {{"id", *t.main_contact_id},
+                           {"name", item.main_contact_name.value_or("")},
+                           {"email", item.main_contact_email ? nlohmann::json(*item.main_contact_email) : nlohmann::json(nullptr)}};
+    j["taken_by"] = nullptr;
+    if (t.taken_by) {
+      if (auto it = page.users.find(*t.taken_by); it != page.users.end()) j["taken_by"] = user_ref_json(it->second);
+    }
+    j["created_at"] = format_rfc3339(t.created_at);
+    j["updated_at"] = format_rfc3339(t.updated_at);
+    items.push_back(std::move(j));
+  }
+  return {{"items", std::move(items)},
+          {"next_cursor", page.next_before_id ? nlohmann::json(std::to_string(*page.next_before_id)) : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json event_json(const domain::Event& e) {
+  nlohmann::json actor = e.actor_user_id ? nlohmann::json{{"id", *e.actor_user_id}} : nlohmann::json{{"label", e.actor_label}};
+  return {{"id", e.id},
+          {"at", format_rfc3339(e.at)},
+          {"actor", actor},
+          {"kind", e.kind},
+          {"entity", e.entity},
+          {"entity_id", e.entity_id ? nlohmann::json(*e.entity_id) : nlohmann::json(nullptr)},
+          {"from", e.from ? nlohmann::json(*e.from) : nlohmann::json(nullptr)},
+          {"to", e.to ? nlohmann::json(*e.to) : nlohmann::json(nullptr)},
+          {"data", e.data}};
+}
+
+nlohmann::json workflow_json(const workflow::WorkflowDef& wf, const std::string& language) {
+  nlohmann::json statuses = nlohmann::json::array();
+  for (const auto& s : wf.statuses) {
+    statuses.push_back({{"id", s.id},
+                        {"label", workflow::label_in(s.labels, language, s.id)},
+                        {"labels", s.labels},
+                        {"category", s.category},
+                        {"start", s.id == wf.start_status}});
+  }
+  return {{"id", wf.id},
+          {"label", workflow::label_in(wf.labels, language, wf.id)},
+          {"labels", wf.labels},
+          {"roles", wf.roles},
+          {"statuses", statuses}};
+}
+
+}  // namespace redress::http

@@ -1,0 +1,23 @@
+#pragma once
+// JSON shapes of the public API (see ../shared/API.md). Labels come in the caller's
+// language.
+#include <nlohmann/json.hpp>
+
+#include "domain/ticket.h"
+#include "domain/user.h"
+#include "service/directory_service.h"
+#include "service/ticket_service.h"
+
+namespace redress::http {
+
+nlohmann::json user_json(const domain::User& user);
+nlohmann::json user_ref_json(const domain::UserRef& user);
+nlohmann::json contact_json(const domain::Contact& contact);
+nlohmann::json reason_json(const domain::Reason& reason, const std::string& language);
+nlohmann::json ticket_json(const service::TicketDetail& detail, const std::string& language);
+nlohmann::json ticket_page_json(const service::TicketPage& page, const workflow::WorkflowCatalog& workflows,
+                                const std::string& language);
+nlohmann::json event_json(const domain::Event& event);
+nlohmann::json workflow_json(const workflow::WorkflowDef& wf, const std::string& language);
+
+}  // namespace redress::http
