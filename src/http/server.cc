@@ -187,7 +187,6 @@ bool Server::Impl::add_connection(const std::shared_ptr<Connection>& connection)
 }
 
 void Server::Impl::remove_connection(const std::shared_ptr<Connection>& connection) {
-  fprintf(stderr, "remove\n");
   std::lock_guard lock(mutex);
   connections.erase(connection);
   // The last connection gone after the acceptor closed: nothing is left to wait for.
@@ -215,7 +214,6 @@ asio::awaitable<void> Server::Impl::listen() {
 }
 
 asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connection) {
-  struct Trace { ~Trace() { fprintf(stderr, "session end\n"); } } trace;
   auto& stream = connection->stream;
   beast::error_code ec;
   const auto remote = stream.socket().remote_endpoint(ec);
@@ -230,7 +228,6 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connecti
     stream.expires_after(options.read_timeout);
     ec = co_await read_request(stream, buffer, parser);
     connection->between_requests = false;
-    fprintf(stderr, "read done: %s\n", ec.message().c_str());
     if (ec) {
       if (auto rejection = rejection_for(ec)) {
         co_await reject(*connection, std::move(*rejection));
@@ -327,7 +324,7 @@ void Server::Impl::begin_shutdown() {
   // Busy connections finish their response and then see `stopping`; idle ones close now.
   for (auto& connection : open) {
     asio::post(connection->stream.get_executor(), [connection] {
-      (void)connection;
+      if (connection->between_requests) connection->stream.close();
     });
   }
   grace_timer.expires_after(options.shutdown_grace);

@@ -53,9 +53,10 @@ std::vector<std::string> words_of(const std::string& text) {
   return out;
 }
 
-// Emails become their parts too, so that "dupont" finds "jean.dupont@example.fr" on
-// PostgreSQL, whose parser keeps an address as one token.
-void add_email(std::string& doc, const std::string& email) {
+// Emails and ticket numbers go in whole and as their parts, so that "dupont" finds
+// "jean.dupont@example.fr" and "000042" finds "C-2026-000042" on PostgreSQL too, whose
+// parser keeps an address as one token and reads "-000042" as a signed number.
+void add_with_parts(std::string& doc, const std::string& email) {
   doc += ' ';
   doc += email;
   doc += ' ';
@@ -240,13 +241,15 @@ Result<bool> TicketStore::has_contact_email(int64_t ticket_id, const std::string
 Result<void> TicketStore::reindex(int64_t ticket_id) {
   auto t = REDRESS_TRY(c_.query_one("SELECT subject, description, number FROM tickets WHERE id = ?", {ticket_id}));
   if (!t) return fail(Error::not_found("ticket"));
-  std::string doc = t->text(2) + ' ' + t->text(0) + ' ' + t->text(1);
+  std::string doc;
+  add_with_parts(doc, t->text(2));
+  doc += ' ' + t->text(0) + ' ' + t->text(1);
   auto contacts = REDRESS_TRY(c_.query(
       "SELECT c.name, c.email FROM ticket_contacts tc JOIN contacts c ON c.id = tc.contact_id WHERE tc.ticket_id = ?",
       {ticket_id}));
   for (const auto& r : contacts) {
     doc += ' ' + r.text(0);
-    if (auto e = r.opt_text(1)) add_email(doc, *e);
+    if (auto e = r.opt_text(1)) add_with_parts(doc, *e);
   }
   auto messages = REDRESS_TRY(c_.query("SELECT body FROM messages WHERE ticket_id = ? ORDER BY id", {ticket_id}));
   for (const auto& r : messages) doc += ' ' + r.text(0);

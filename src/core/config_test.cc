@@ -1,0 +1,223 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+namespace redress {
+namespace {
+
+// The environment a test sees: parse_settings takes a plain function pointer, so the
+// fake reads a static map that each test fills in through FakeEnvironment.
+std::map<std::string, std::string>& fake_env_values() {
+  static std::map<std::string, std::string> values;
+  return values;
+}
+
+std::optional<std::string> fake_env(const char* name) {
+  auto it = fake_env_values().find(name);
+  if (it == fake_env_values().end()) return std::nullopt;
+  return it->second;
+}
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override { fake_env_values().clear(); }
+  void TearDown() override { fake_env_values().clear(); }
+
+  static void set_env(const std::string& name, const std::string& value) { fake_env_values()[name] = value; }
+  static Result<Settings> parse(const std::string& toml) { return parse_settings(toml, "test.toml", fake_env); }
+};
+
+TEST_F(ConfigTest, EmptyTextGivesTheDefaults) {
+  auto s = parse("");
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_EQ(s->server.listen, "127.0.0.1:8080");
+  EXPECT_EQ(s->server.base_url, "");
+  EXPECT_EQ(s->server.threads, 4);
+  EXPECT_EQ(s->server.max_body_bytes, 1 << 20);
+  EXPECT_FALSE(s->server.dev_clock);
+  EXPECT_EQ(s->database.url, "sqlite:redress.db");
+  EXPECT_EQ(s->database.pool_size, 8);
+  EXPECT_EQ(s->tickets.number_format, "C-{year}-{seq:06}");
+  EXPECT_EQ(s->auth.password_cost, "interactive");
+  EXPECT_EQ(s->auth.session_ttl_hours, 12);
+  EXPECT_FALSE(s->auth.secure_cookies);
+  EXPECT_EQ(s->log.level, "info");
+  EXPECT_EQ(s->log.format, "text");
+}
+
+TEST_F(ConfigTest, FileValuesReplaceTheDefaults) {
+  auto s = parse(R"(
+[server]
+listen = "0.0.0.0:9000"
+threads = 2
+dev_clock = true
+
+[database]
+url = "postgresql://localhost/redress"
+pool_size = 3
+
+[tickets]
+number_format = "S-{yy}{month}-{seq:04}"
+
+[auth]
+password_cost = "min"
+secure_cookies = true
+
+[log]
+level = "debug"
+format = "json"
+)");
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_EQ(s->server.listen, "0.0.0.0:9000");
+  EXPECT_EQ(s->server.threads, 2);
+  EXPECT_TRUE(s->server.dev_clock);
+  EXPECT_EQ(s->database.url, "postgresql://localhost/redress");
+  EXPECT_EQ(s->database.pool_size, 3);
+  EXPECT_EQ(s->tickets.number_format, "S-{yy}{month}-{seq:04}");
+  EXPECT_EQ(s->auth.password_cost, "min");
+  EXPECT_TRUE(s->auth.secure_cookies);
+  EXPECT_EQ(s->log.level, "debug");
+  EXPECT_EQ(s->log.format, "json");
+  // Settings the file does not mention keep their defaults.
+  EXPECT_EQ(s->server.read_timeout_seconds, 30);
+}
+
+TEST_F(ConfigTest, EnvironmentOverridesFileValue) {
+  set_env("REDRESS_SERVER_LISTEN", "127.0.0.1:7000");
+  set_env("REDRESS_DATABASE_POOL_SIZE", "16");
+  set_env("REDRESS_AUTH_SECURE_COOKIES", "1");
+  auto s = parse("[server]\nlisten = \"0.0.0.0:9000\"\n[database]\npool_size = 3\n");
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_EQ(s->server.listen, "127.0.0.1:7000");
+  EXPECT_EQ(s->database.pool_size, 16);
+  EXPECT_TRUE(s->auth.secure_cookies);
+}
+
+TEST_F(ConfigTest, EnvironmentOverridesDefaultWithoutAFile) {
+  set_env("REDRESS_LOG_LEVEL", "warn");
+  auto s = parse("");
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_EQ(s->log.level, "warn");
+}
+
+TEST_F(ConfigTest, UnknownKeyIsAnErrorNamingKeyAndLine) {
+  auto s = parse("[server]\nlisten = \"0.0.0.0:9000\"\nthreds = 4\n");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(s.error().message.find("server.threds"), std::string::npos) << s.error().message;
+  EXPECT_NE(s.error().message.find("test.toml:3"), std::string::npos) << s.error().message;
+  EXPECT_EQ(s.error().message.find('\n'), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, UnknownSectionIsAnError) {
+  auto s = parse("[mail]\nhost = \"x\"\n");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("mail.host"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, TopLevelValueOutsideASectionIsAnError) {
+  auto s = parse("listen = \"0.0.0.0:9000\"\n");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("listen"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, WrongTypeIsAnErrorNamingKeyAndLine) {
+  auto s = parse("[server]\n\nthreads = \"four\"\n");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(s.error().message.find("server.threads must be an integer"), std::string::npos) << s.error().message;
+  EXPECT_NE(s.error().message.find("test.toml:3"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, StringWhereBooleanExpectedIsAnError) {
+  auto s = parse("[auth]\nsecure_cookies = \"yes\"\n");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("auth.secure_cookies"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, MalformedTomlIsAOneLineErrorNamingTheSource) {
+  auto s = parse("[server\nlisten = 1\n");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(s.error().message.find("test.toml"), std::string::npos) << s.error().message;
+  EXPECT_EQ(s.error().message.find('\n'), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, NonNumericEnvironmentIntegerIsAnErrorNamingTheVariable) {
+  set_env("REDRESS_DATABASE_POOL_SIZE", "abc");
+  auto s = parse("");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(s.error().message.find("REDRESS_DATABASE_POOL_SIZE"), std::string::npos) << s.error().message;
+  EXPECT_NE(s.error().message.find("abc"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, EnvironmentIntegerWithTrailingJunkIsAnError) {
+  set_env("REDRESS_SERVER_THREADS", "4x");
+  auto s = parse("");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("REDRESS_SERVER_THREADS"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, EnvironmentBooleanMustBeTrueOrFalse) {
+  set_env("REDRESS_SERVER_DEV_CLOCK", "maybe");
+  auto s = parse("");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("REDRESS_SERVER_DEV_CLOCK"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, ZeroThreadsIsRefused) {
+  auto s = parse("[server]\nthreads = 0\n");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("server.threads"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, ZeroPoolSizeFromTheEnvironmentIsRefused) {
+  set_env("REDRESS_DATABASE_POOL_SIZE", "0");
+  auto s = parse("");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("database.pool_size"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, NumberFormatWithoutSequenceIsRefused) {
+  auto s = parse("[tickets]\nnumber_format = \"C-{year}\"\n");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("tickets.number_format"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, UnknownLogLevelIsRefused) {
+  auto s = parse("[log]\nlevel = \"verbose\"\n");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("log.level"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, UnknownLogFormatIsRefused) {
+  auto s = parse("[log]\nformat = \"xml\"\n");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("log.format"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, UnknownPasswordCostIsRefused) {
+  auto s = parse("[auth]\npassword_cost = \"cheap\"\n");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("auth.password_cost"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, MissingFileIsAnErrorNamingThePath) {
+  auto s = load_settings("/nonexistent-dir/redress.toml", fake_env);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("/nonexistent-dir/redress.toml"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ConfigTest, EmptyPathLoadsDefaultsAndEnvironment) {
+  set_env("REDRESS_SERVER_THREADS", "8");
+  auto s = load_settings("", fake_env);
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_EQ(s->server.threads, 8);
+}
+
+}  // namespace
+}  // namespace redress

@@ -1,0 +1,302 @@
+// The authorisation policy as one table: every routed endpoint x every role x (the
+// customer's own ticket, another one), with the status each cell must answer, checked
+// against the real server. A route added without rows, or a rule changed without its
+// row, fails here; so does a refused request that still wrote something.
+#include <array>
+#include <cstdint>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/test_app.h"
+
+namespace redress::test {
+namespace {
+
+using nlohmann::json;
+
+enum class Role { kAnonymous, kAdmin, kAgent, kViewer, kCustomer };
+constexpr std::array kRoles = {Role::kAnonymous, Role::kAdmin, Role::kAgent, Role::kViewer, Role::kCustomer};
+
+std::string_view name_of(Role role) {
+  switch (role) {
+    case Role::kAnonymous: return "anonymous";
+    case Role::kAdmin: return "admin";
+    case Role::kAgent: return "agent";
+    case Role::kViewer: return "viewer";
+    case Role::kCustomer: return "customer";
+  }
+  return "?";
+}
+
+// What {id} names, seen from the customer. Tickets: the one they are a contact on, and
+// one they are not. Contacts: their own contact record, and another. Users: the
+// caller's own account (anonymous has none and asks for the customer's), and a
+// bystander's.
+enum class Target { kNone, kOwn, kOther };
+
+std::string_view name_of(Target target) {
+  switch (target) {
+    case Target::kNone: return "-";
+    case Target::kOwn: return "own";
+    case Target::kOther: return "other";
+  }
+  return "?";
+}
+
+struct Row {
+  std::string_view method;
+  std::string_view pattern;
+  Target target;
+  std::array<int, kRoles.size()> status;  // in the order of kRoles
+};
+
+// Derived from the rules in service/ (rights per role in domain/user.cc). Tickets a
+// customer cannot see are 404 to them, like tickets that do not exist; a right missing
+// on something they can see is 403. Operations endpoints and login need no account.
+// clang-format off
+constexpr Row kMatrix[] = {
+  //  method    pattern                          target           anon admin agent viewer customer
+  {"GET",    "/healthz",                       Target::kNone,  {200, 200, 200, 200, 200}},
+  {"GET",    "/metrics",                       Target::kNone,  {200, 200, 200, 200, 200}},
+  {"GET",    "/api/openapi.json",              Target::kNone,  {200, 200, 200, 200, 200}},
+  // Each role logs in as itself (anonymous as the customer); a bearer token is ignored here.
+  {"POST",   "/api/v1/session",                Target::kNone,  {200, 200, 200, 200, 200}},
+  {"GET",    "/api/v1/session",                Target::kNone,  {401, 200, 200, 200, 200}},
+  // Logout ends a cookie session; with none (bearer or anonymous) there is nothing to end.
+  {"DELETE", "/api/v1/session",                Target::kNone,  {204, 204, 204, 204, 204}},
+  {"POST",   "/api/v1/tickets",                Target::kNone,  {401, 201, 201, 403, 201}},
+  {"GET",    "/api/v1/tickets",                Target::kNone,  {401, 200, 200, 200, 200}},
+  {"GET",    "/api/v1/tickets/{id}",           Target::kOwn,   {401, 200, 200, 200, 200}},
+  {"GET",    "/api/v1/tickets/{id}",           Target::kOther, {401, 200, 200, 200, 404}},
+  {"PATCH",  "/api/v1/tickets/{id}",           Target::kOwn,   {401, 200, 200, 403, 403}},
+  {"PATCH",  "/api/v1/tickets/{id}",           Target::kOther, {401, 200, 200, 403, 404}},
+  {"GET",    "/api/v1/tickets/{id}/history",   Target::kOwn,   {401, 200, 200, 200, 403}},
+  {"GET",    "/api/v1/tickets/{id}/history",   Target::kOther, {401, 200, 200, 200, 404}},
+  {"GET",    "/api/v1/contacts",               Target::kNone,  {401, 200, 200, 200, 403}},
+  {"POST",   "/api/v1/contacts",               Target::kNone,  {401, 201, 201, 403, 403}},
+  {"GET",    "/api/v1/contacts/{id}",          Target::kOwn,   {401, 200, 200, 200, 403}},
+  {"GET",    "/api/v1/contacts/{id}",          Target::kOther, {401, 200, 200, 200, 403}},
+  {"GET",    "/api/v1/users",                  Target::kNone,  {401, 200, 200, 200, 403}},
+  {"POST",   "/api/v1/users",                  Target::kNone,  {401, 201, 403, 403, 403}},
+  {"GET",    "/api/v1/users/{id}",             Target::kOwn,   {401, 200, 200, 200, 200}},
+  {"GET",    "/api/v1/users/{id}",             Target::kOther, {401, 200, 200, 200, 403}},
+  {"GET",    "/api/v1/reasons",                Target::kNone,  {401, 200, 200, 200, 200}},
+  {"POST",   "/api/v1/reasons",                Target::kNone,  {401, 201, 403, 403, 403}},
+  {"GET",    "/api/v1/workflows",              Target::kNone,  {401, 200, 200, 200, 200}},
+};
+// clang-format on
+
+struct Cell {
+  std::string target;
+  std::string body;
+};
+
+class AuthzMatrixTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    REDRESS_START_TEST_APP(EngineParam::kSqlite, app_);
+    admin_ = app_->add_user("admin@example.com", "admin");
+    agent_ = app_->add_user("agent@example.com", "agent");
+    viewer_ = app_->add_user("viewer@example.com", "viewer");
+    customer_ = app_->add_user("carla@example.com", "customer");
+    bystander_ = app_->add_user("bystander@example.com", "agent");
+
+    auto reason = app_->call(admin_.token, "POST", "/api/v1/reasons",
+                             R"({"workflow":"support-request","code":"billing","labels":{"en":"Billing"}})");
+    ASSERT_EQ(reason.status, 201) << reason.body;
+    reason_id_ = reason.json()["id"].get<int64_t>();
+
+    auto other_contact = app_->call(agent_.token, "POST", "/api/v1/contacts",
+                                    R"({"name":"Olga Other","email":"olga@example.net"})");
+    ASSERT_EQ(other_contact.status, 201) << other_contact.body;
+    other_contact_id_ = other_contact.json()["id"].get<int64_t>();
+
+    auto own = app_->call(agent_.token, "POST", "/api/v1/tickets",
+                          json{{"workflow", "support-request"},
+                               {"subject", "Invoice charged twice"},
+                               {"reason", reason_id_},
+                               {"contacts", {{{"email", customer_.user.email}, {"name", "Carla"}, {"main", true}}}}}
+                              .dump());
+    ASSERT_EQ(own.status, 201) << own.body;
+    own_ticket_id_ = own.json()["id"].get<int64_t>();
+    own_contact_id_ = own.json()["main_contact"]["id"].get<int64_t>();
+
+    auto other = app_->call(agent_.token, "POST", "/api/v1/tickets",
+                            json{{"workflow", "support-request"},
+                                 {"subject", "Printer on fire"},
+                                 {"contacts", {{{"id", other_contact_id_}, {"main", true}}}}}
+                                .dump());
+    ASSERT_EQ(other.status, 201) << other.body;
+    other_ticket_id_ = other.json()["id"].get<int64_t>();
+    other_ticket_number_ = other.json()["number"].get<std::string>();
+  }
+
+  const TestUser* user_of(Role role) const {
+    switch (role) {
+      case Role::kAnonymous: return nullptr;
+      case Role::kAdmin: return &admin_;
+      case Role::kAgent: return &agent_;
+      case Role::kViewer: return &viewer_;
+      case Role::kCustomer: return &customer_;
+    }
+    return nullptr;
+  }
+
+  std::string token_of(Role role) const {
+    const TestUser* u = user_of(role);
+    return u ? u->token : "";
+  }
+
+  int64_t id_for(const Row& row, Role role) const {
+    const bool own = row.target == Target::kOwn;
+    const std::string_view p = row.pattern;
+    if (p.starts_with("/api/v1/tickets/")) return own ? own_ticket_id_ : other_ticket_id_;
+    if (p.starts_with("/api/v1/contacts/")) return own ? own_contact_id_ : other_contact_id_;
+    if (p.starts_with("/api/v1/users/")) {
+      const TestUser* self = user_of(role);
+      return own ? (self ? self : &customer_)->user.id : bystander_.user.id;
+    }
+    ADD_FAILURE() << "no id to put into " << p << "; teach id_for about it";
+    return 0;
+  }
+
+  // A body that is valid for the route, unique each time so that earlier cells (a user
+  // or reason already made) cannot turn a later one into a 409.
+  std::string body_for(const Row& row, Role role) {
+    const std::string n = std::to_string(++serial_);
+    const std::string_view m = row.method;
+    const std::string_view p = row.pattern;
+    if (m == "POST" && p == "/api/v1/session") {
+      const TestUser& who = user_of(role) ? *user_of(role) : customer_;
+      return json{{"email", who.user.email}, {"password", who.password}}.dump();
+    }
+    if (m == "POST" && p == "/api/v1/tickets")
+      return json{{"workflow", "support-request"}, {"subject", "Matrix ticket " + n}, {"reason", reason_id_}}.dump();
+    if (m == "PATCH" && p == "/api/v1/tickets/{id}") return json{{"fields", {{"matrix_step", n}}}}.dump();
+    if (m == "POST" && p == "/api/v1/contacts")
+      return json{{"name", "Contact " + n}, {"email", "contact-" + n + "@example.org"}}.dump();
+    if (m == "POST" && p == "/api/v1/users")
+      return json{{"email", "user-" + n + "@example.org"}, {"name", "User " + n}, {"role", "agent"}}.dump();
+    if (m == "POST" && p == "/api/v1/reasons")
+      return json{{"workflow", "support-request"}, {"code", "matrix-" + n}, {"labels", {{"en", "Matrix " + n}}}}.dump();
+    if (m != "GET" && m != "DELETE") ADD_FAILURE() << "no body for " << m << " " << p << "; teach body_for about it";
+    return "";
+  }
+
+  Cell cell_for(const Row& row, Role role) {
+    Cell cell{std::string(row.pattern), body_for(row, role)};
+    if (auto at = cell.target.find("{id}"); at != std::string::npos)
+      cell.target.replace(at, 4, std::to_string(id_for(row, role)));
+    return cell;
+  }
+
+  std::unique_ptr<TestApp> app_;
+  TestUser admin_, agent_, viewer_, customer_, bystander_;
+  int64_t reason_id_ = 0;
+  int64_t own_ticket_id_ = 0, other_ticket_id_ = 0;
+  std::string other_ticket_number_;
+  int64_t own_contact_id_ = 0, other_contact_id_ = 0;
+  int serial_ = 0;
+};
+
+std::set<int64_t> ids_in(const json& page) {
+  std::set<int64_t> ids;
+  for (const auto& item : page["items"]) ids.insert(item["id"].get<int64_t>());
+  return ids;
+}
+
+TEST_F(AuthzMatrixTest, EveryRouteAnswersEveryRoleAsThePolicySays) {
+  int cells = 0;
+  for (const Row& row : kMatrix) {
+    for (Role role : kRoles) {
+      const Cell cell = cell_for(row, role);
+      const int expected = row.status[static_cast<size_t>(role)];
+      std::ostringstream where;
+      where << name_of(role) << " " << row.method << " " << row.pattern << " [" << name_of(row.target)
+            << "] as " << cell.target;
+      SCOPED_TRACE(where.str());
+
+      const int64_t events_before = app_->count("events");
+      const auto response = app_->call(token_of(role), std::string(row.method), cell.target, cell.body);
+      EXPECT_EQ(response.status, expected) << where.str() << ": expected " << expected << ", got " << response.status
+                                           << "\n  request body: " << cell.body << "\n  response: " << response.body;
+      // Every change appends an event in the same transaction, so a refusal must leave none.
+      if (expected >= 400) {
+        EXPECT_EQ(app_->count("events"), events_before) << where.str() << " was refused but wrote events";
+      }
+      ++cells;
+    }
+  }
+  EXPECT_EQ(cells, static_cast<int>(std::size(kMatrix) * kRoles.size()));
+}
+
+TEST_F(AuthzMatrixTest, MatrixHasRowsForExactlyTheRoutedEndpoints) {
+  using Endpoint = std::pair<std::string, std::string>;
+  std::set<Endpoint> routed;
+  for (const auto& route : app_->api().router().routes()) routed.emplace(route.method, route.pattern);
+
+  std::map<Endpoint, std::multiset<Target>> rows;
+  for (const Row& row : kMatrix) rows[{std::string(row.method), std::string(row.pattern)}].insert(row.target);
+
+  for (const auto& endpoint : routed) {
+    EXPECT_TRUE(rows.contains(endpoint)) << endpoint.first << " " << endpoint.second
+                                         << " is routed but has no row in kMatrix";
+  }
+  for (const auto& [endpoint, targets] : rows) {
+    EXPECT_TRUE(routed.contains(endpoint)) << endpoint.first << " " << endpoint.second
+                                           << " has rows in kMatrix but is not routed";
+    // A route with an {id} needs both the customer's own thing and another's; one
+    // without needs a single row. No duplicates either way.
+    const bool has_id = endpoint.second.find('{') != std::string::npos;
+    const std::multiset<Target> want = has_id ? std::multiset<Target>{Target::kOwn, Target::kOther}
+                                              : std::multiset<Target>{Target::kNone};
+    EXPECT_EQ(targets, want) << endpoint.first << " " << endpoint.second << " has the wrong set of target rows";
+  }
+}
+
+TEST_F(AuthzMatrixTest, CustomerListsOnlyTicketsTheyAreAContactOn) {
+  const auto mine = app_->call(customer_.token, "GET", "/api/v1/tickets");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  const auto visible = ids_in(mine.json());
+  EXPECT_TRUE(visible.contains(own_ticket_id_)) << mine.body;
+  EXPECT_FALSE(visible.contains(other_ticket_id_)) << mine.body;
+
+  const auto all = app_->call(viewer_.token, "GET", "/api/v1/tickets");
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_TRUE(ids_in(all.json()).contains(own_ticket_id_)) << all.body;
+  EXPECT_TRUE(ids_in(all.json()).contains(other_ticket_id_)) << all.body;
+}
+
+TEST_F(AuthzMatrixTest, CustomerFiltersCannotWidenTheirTicketList) {
+  const std::vector<std::string> queries = {"?q=Printer", "?q=" + other_ticket_number_, "?status=new_request",
+                                            "?workflow=support-request", "?limit=200"};
+  for (const auto& query : queries) {
+    const auto page = app_->call(customer_.token, "GET", "/api/v1/tickets" + query);
+    ASSERT_EQ(page.status, 200) << query << ": " << page.body;
+    EXPECT_FALSE(ids_in(page.json()).contains(other_ticket_id_)) << query << ": " << page.body;
+  }
+}
+
+TEST_F(AuthzMatrixTest, CustomerCannotTellAnotherTicketFromAMissingOne) {
+  const auto by_id = app_->call(customer_.token, "GET", "/api/v1/tickets/" + std::to_string(other_ticket_id_));
+  const auto by_number = app_->call(customer_.token, "GET", "/api/v1/tickets/" + other_ticket_number_);
+  const auto missing = app_->call(customer_.token, "GET", "/api/v1/tickets/999999");
+  EXPECT_EQ(by_id.status, 404);
+  EXPECT_EQ(by_number.status, 404);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(by_id.body, missing.body);
+  EXPECT_EQ(by_number.body, missing.body);
+}
+
+}  // namespace
+}  // namespace redress::test

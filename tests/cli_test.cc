@@ -1,0 +1,368 @@
+// The redress executable as users and scripts see it: exit codes, the one-line errors
+// the contract promises (docs: API.md, "Command line"), and serve's start and stop.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support/http_client.h"
+
+extern char** environ;
+
+namespace redress {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// Generous: a sanitizer build hashes passwords and migrates several times slower.
+constexpr auto kCommandTimeout = std::chrono::seconds(120);
+constexpr auto kServeTimeout = std::chrono::seconds(60);
+
+struct RunResult {
+  int exit_code = -1;  // the exit status, or 128 + signal when killed
+  std::string out;
+  std::string err;
+};
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+int exit_code_of(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+// The inherited environment without REDRESS_* settings, plus extra ("NAME=value").
+std::vector<std::string> child_environment(const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    if (std::strncmp(*e, "REDRESS_", 8) != 0) env.emplace_back(*e);
+  }
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
+
+std::vector<char*> pointers_to(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// A child process of the redress binary with its standard streams redirected by
+// actions. Returns its pid, or fails the test.
+pid_t spawn(std::vector<std::string> args, const std::vector<std::string>& extra_env, const fs::path& dir,
+            posix_spawn_file_actions_t& actions) {
+  args.insert(args.begin(), REDRESS_BINARY);
+  auto env = child_environment(extra_env);
+  auto argv = pointers_to(args);
+  auto envp = pointers_to(env);
+  posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, REDRESS_BINARY, &actions, nullptr, argv.data(), envp.data());
+  EXPECT_EQ(rc, 0) << "posix_spawn " << REDRESS_BINARY << ": " << std::strerror(rc);
+  return rc == 0 ? pid : -1;
+}
+
+// Waits for pid until deadline, polling; kills it past the deadline. nullopt on timeout.
+std::optional<int> wait_until(pid_t pid, Clock::time_point deadline) {
+  while (true) {
+    int status = 0;
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) return exit_code_of(status);
+    if (r < 0) return std::nullopt;
+    if (Clock::now() >= deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return std::nullopt;
+    }
+    poll(nullptr, 0, 10);
+  }
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // A child that exits before reading its stdin must not kill the test with SIGPIPE.
+    signal(SIGPIPE, SIG_IGN);
+    std::string pattern = (fs::temp_directory_path() / "redress-cli-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
+    dir_ = pattern;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+
+  std::string db_url() const { return "sqlite:" + (dir_ / "redress.db").string(); }
+
+  // Runs redress in the temporary directory with input on stdin, and collects its
+  // output and exit code.
+  RunResult run(std::vector<std::string> args, const std::string& input = "",
+                std::vector<std::string> extra_env = {}) {
+    RunResult result;
+    int in[2], out[2], err[2];
+    if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+      ADD_FAILURE() << "pipe: " << std::strerror(errno);
+      return result;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    pid_t pid = spawn(std::move(args), extra_env, dir_, actions);
+    posix_spawn_file_actions_destroy(&actions);
+    close(in[0]);
+    close(out[1]);
+    close(err[1]);
+    if (pid > 0 && !input.empty()) {
+      // Small enough for the pipe buffer, so this cannot block on a child that never reads.
+      [[maybe_unused]] auto n = write(in[1], input.data(), input.size());
+    }
+    close(in[1]);
+
+    const auto deadline = Clock::now() + kCommandTimeout;
+    pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+    std::string* sinks[2] = {&result.out, &result.err};
+    int open_fds = 2;
+    while (pid > 0 && open_fds > 0 && Clock::now() < deadline) {
+      if (poll(fds, 2, 100) < 0 && errno != EINTR) break;
+      for (int i = 0; i < 2; ++i) {
+        if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+        char buf[4096];
+        ssize_t n = read(fds[i].fd, buf, sizeof buf);
+        if (n > 0) {
+          sinks[i]->append(buf, static_cast<size_t>(n));
+        } else if (n == 0 || errno != EINTR) {
+          close(fds[i].fd);
+          fds[i].fd = -1;
+          --open_fds;
+        }
+      }
+    }
+    for (auto& f : fds) {
+      if (f.fd >= 0) close(f.fd);
+    }
+    if (pid > 0) {
+      auto code = wait_until(pid, deadline);
+      if (!code) {
+        ADD_FAILURE() << "redress did not finish in time";
+      } else {
+        result.exit_code = *code;
+      }
+    }
+    return result;
+  }
+
+  fs::path dir_;
+};
+
+// Checks the promise for a bad flag, file or setting: exit 2, one line naming it.
+void expect_one_line_usage_error(const RunResult& r, const std::string& named) {
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  auto lines = lines_of(r.err);
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  EXPECT_NE(lines[0].find(named), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, UnknownFlagExitsWithTwoAndNamesTheFlag) {
+  expect_one_line_usage_error(run({"migrate", "--db", db_url(), "--frobnicate"}), "--frobnicate");
+  EXPECT_FALSE(fs::exists(dir_ / "redress.db"));
+}
+
+TEST_F(CliTest, UnknownFlagBeforeTheSubcommandExitsWithTwo) {
+  expect_one_line_usage_error(run({"--frobnicate", "migrate"}), "--frobnicate");
+}
+
+TEST_F(CliTest, UnknownSubcommandExitsWithTwo) {
+  auto r = run({"frobnicate"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
+}
+
+TEST_F(CliTest, NoSubcommandExitsWithTwo) {
+  auto r = run({});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+}
+
+TEST_F(CliTest, MissingConfigFileExitsWithTwoOnOneLine) {
+  expect_one_line_usage_error(run({"migrate", "--config", (dir_ / "absent.toml").string(), "--db", db_url()}),
+                              "absent.toml");
+}
+
+TEST_F(CliTest, ConfigFileWithUnknownKeyNamesKeyAndLine) {
+  const auto config = dir_ / "redress.toml";
+  std::ofstream(config) << "[server]\nlisten = \"127.0.0.1:0\"\nthreds = 4\n";
+  auto r = run({"migrate", "--config", config.string(), "--db", db_url()});
+  expect_one_line_usage_error(r, "server.threds");
+  EXPECT_NE(r.err.find("redress.toml:3"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, NonNumericSettingInTheEnvironmentNamesTheVariable) {
+  expect_one_line_usage_error(run({"migrate", "--db", db_url()}, "", {"REDRESS_DATABASE_POOL_SIZE=abc"}),
+                              "REDRESS_DATABASE_POOL_SIZE");
+}
+
+TEST_F(CliTest, DatabaseInAMissingDirectoryIsAOneLineError) {
+  auto r = run({"migrate", "--db", "sqlite:/nonexistent-dir/x.db"});
+  EXPECT_NE(r.exit_code, 0);
+  auto lines = lines_of(r.err);
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  EXPECT_NE(lines[0].find("/nonexistent-dir/x.db"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, MigrateAppliesTheInitialSchemaOnceThenReportsUpToDate) {
+  auto first = run({"migrate", "--db", db_url()});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("applied migration 1 initial"), std::string::npos) << first.out;
+
+  auto second = run({"migrate", "--db", db_url()});
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.out.find("schema up to date"), std::string::npos) << second.out;
+  EXPECT_EQ(second.out.find("applied migration"), std::string::npos) << second.out;
+}
+
+TEST_F(CliTest, UserAddWorksOnABrandNewDatabase) {
+  auto r = run({"user", "add", "--db", db_url(), "--email", "a@b.example", "--name", "A", "--role", "agent",
+                "--password-stdin"},
+               "correct horse battery\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("a@b.example"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, UserAddWithATakenEmailExitsWithTwoOnOneLine) {
+  const std::vector<std::string> add = {"user", "add", "--db", db_url(), "--email", "a@b.example",
+                                        "--name", "A", "--role", "agent", "--password-stdin"};
+  ASSERT_EQ(run(add, "correct horse battery\n").exit_code, 0);
+  auto again = run(add, "correct horse battery\n");
+  expect_one_line_usage_error(again, "email");
+}
+
+TEST_F(CliTest, UserAddWithUnknownRoleExitsWithTwo) {
+  auto r = run({"user", "add", "--db", db_url(), "--email", "a@b.example", "--name", "A", "--role", "boss"});
+  expect_one_line_usage_error(r, "boss");
+}
+
+TEST_F(CliTest, UserAddWithUnknownRightNamesTheRight) {
+  auto r = run(
+      {"user", "add", "--db", db_url(), "--email", "a@b.example", "--name", "A", "--role", "agent", "--rights", "nope"});
+  expect_one_line_usage_error(r, "nope");
+}
+
+TEST_F(CliTest, UserAddWithAShortPasswordNamesThePassword) {
+  auto r = run({"user", "add", "--db", db_url(), "--email", "a@b.example", "--name", "A", "--role", "agent",
+                "--password-stdin"},
+               "short\n");
+  expect_one_line_usage_error(r, "password");
+}
+
+TEST_F(CliTest, UserTokenPrintsOneTokenLine) {
+  ASSERT_EQ(run({"user", "add", "--db", db_url(), "--email", "a@b.example", "--name", "A", "--role", "agent"}).exit_code,
+            0);
+  auto r = run({"user", "token", "--db", db_url(), "--email", "a@b.example"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 1u) << r.out;
+  EXPECT_GE(lines[0].size(), 20u) << lines[0];
+  EXPECT_EQ(lines[0].find(' '), std::string::npos) << lines[0];
+
+  auto other = run({"user", "token", "--db", db_url(), "--email", "a@b.example"});
+  EXPECT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_NE(other.out, r.out);
+}
+
+TEST_F(CliTest, UserTokenForAnUnknownEmailExitsWithTwo) {
+  auto r = run({"user", "token", "--db", db_url(), "--email", "nobody@b.example"});
+  expect_one_line_usage_error(r, "email");
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+TEST_F(CliTest, ServeWithANonsenseListenAddressExitsWithTwo) {
+  expect_one_line_usage_error(run({"serve", "--db", db_url(), "--listen", "nonsense"}), "nonsense");
+}
+
+TEST_F(CliTest, ServeAnswersHealthzAndStopsCleanlyOnSigterm) {
+  int out[2];
+  ASSERT_EQ(pipe2(out, O_CLOEXEC), 0) << std::strerror(errno);
+  const auto log_path = dir_ / "serve.log";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = spawn({"serve", "--db", db_url(), "--listen", "127.0.0.1:0"}, {}, dir_, actions);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out[1]);
+  ASSERT_GT(pid, 0);
+  auto log_text = [&] {
+    std::ifstream in(log_path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+
+  // Read stdout until the line with the URL arrives.
+  const std::string prefix = "Redress is running at http://127.0.0.1:";
+  const auto deadline = Clock::now() + kServeTimeout;
+  std::string seen;
+  std::optional<uint16_t> port;
+  while (!port && Clock::now() < deadline) {
+    pollfd fd{out[0], POLLIN, 0};
+    if (poll(&fd, 1, 100) <= 0) continue;
+    char buf[1024];
+    ssize_t n = read(out[0], buf, sizeof buf);
+    if (n <= 0) break;
+    seen.append(buf, static_cast<size_t>(n));
+    auto at = seen.find(prefix);
+    if (at != std::string::npos && seen.find('\n', at) != std::string::npos) {
+      port = static_cast<uint16_t>(std::stoi(seen.substr(at + prefix.size())));
+    }
+  }
+  if (!port) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    close(out[0]);
+    FAIL() << "no URL on stdout; stdout:\n" << seen << "\nstderr:\n" << log_text();
+  }
+  EXPECT_NE(*port, 0);
+
+  try {
+    test::HttpClient client("127.0.0.1", *port);
+    auto health = client.request("GET", "/healthz");
+    EXPECT_EQ(health.status, 200) << health.body;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "GET /healthz: " << e.what();
+  }
+
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  auto code = wait_until(pid, Clock::now() + kServeTimeout);
+  close(out[0]);
+  ASSERT_TRUE(code.has_value()) << "serve did not stop after SIGTERM; stderr:\n" << log_text();
+  EXPECT_EQ(*code, 0) << log_text();
+}
+
+}  // namespace
+}  // namespace redress
