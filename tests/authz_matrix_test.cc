@@ -4,8 +4,8 @@
 // row, fails here; so does a refused request that still wrote something.
 #include <array>
 #include <cstdint>
-#include <iterator>
 #include <map>
+#include <ostream>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -52,6 +52,9 @@ std::string_view name_of(Target target) {
   }
   return "?";
 }
+
+// For gtest's failure messages.
+void PrintTo(Target target, std::ostream* os) { *os << name_of(target); }
 
 struct Row {
   std::string_view method;
@@ -216,7 +219,6 @@ std::set<int64_t> ids_in(const json& page) {
 }
 
 TEST_F(AuthzMatrixTest, EveryRouteAnswersEveryRoleAsThePolicySays) {
-  int cells = 0;
   for (const Row& row : kMatrix) {
     for (Role role : kRoles) {
       const Cell cell = cell_for(row, role);
@@ -224,7 +226,6 @@ TEST_F(AuthzMatrixTest, EveryRouteAnswersEveryRoleAsThePolicySays) {
       std::ostringstream where;
       where << name_of(role) << " " << row.method << " " << row.pattern << " [" << name_of(row.target)
             << "] as " << cell.target;
-      SCOPED_TRACE(where.str());
 
       const int64_t events_before = app_->count("events");
       const auto response = app_->call(token_of(role), std::string(row.method), cell.target, cell.body);
@@ -234,10 +235,8 @@ TEST_F(AuthzMatrixTest, EveryRouteAnswersEveryRoleAsThePolicySays) {
       if (expected >= 400) {
         EXPECT_EQ(app_->count("events"), events_before) << where.str() << " was refused but wrote events";
       }
-      ++cells;
     }
   }
-  EXPECT_EQ(cells, static_cast<int>(std::size(kMatrix) * kRoles.size()));
 }
 
 TEST_F(AuthzMatrixTest, MatrixHasRowsForExactlyTheRoutedEndpoints) {
@@ -281,6 +280,11 @@ TEST_F(AuthzMatrixTest, CustomerFiltersCannotWidenTheirTicketList) {
   const std::vector<std::string> queries = {"?q=Printer", "?q=" + other_ticket_number_, "?status=new_request",
                                             "?workflow=support-request", "?limit=200"};
   for (const auto& query : queries) {
+    // Each filter does match the other ticket, as staff can see.
+    const auto staff = app_->call(viewer_.token, "GET", "/api/v1/tickets" + query);
+    ASSERT_EQ(staff.status, 200) << query << ": " << staff.body;
+    ASSERT_TRUE(ids_in(staff.json()).contains(other_ticket_id_)) << query << ": " << staff.body;
+
     const auto page = app_->call(customer_.token, "GET", "/api/v1/tickets" + query);
     ASSERT_EQ(page.status, 200) << query << ": " << page.body;
     EXPECT_FALSE(ids_in(page.json()).contains(other_ticket_id_)) << query << ": " << page.body;

@@ -31,8 +31,9 @@ Result<Settings> settings_from(const CommonFlags& flags) {
 
 int report(const Error& e) {
   std::cerr << "redress: " << e.message;
+  // Name every offending field, unless the message already does (Error::invalid_field).
   for (const auto& [field, why] : e.fields) {
-    if (e.fields.size() > 1) std::cerr << "; " << field << ": " << why;
+    if (e.message.find(field + ": " + why) == std::string::npos) std::cerr << "; " << field << ": " << why;
   }
   std::cerr << "\n";
   return e.code == ErrorCode::kInvalid || e.code == ErrorCode::kConflict ? 2 : 1;
@@ -86,6 +87,14 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // CLI11 checks for a missing subcommand before it complains about leftover words, so
+    // a misspelt subcommand would be reported as missing; name it instead.
+    auto extra = app.remaining(true);
+    bool no_subcommand = app.get_subcommands().empty() || (user_cmd->parsed() && user_cmd->get_subcommands().empty());
+    if (dynamic_cast<const CLI::RequiredError*>(&e) && no_subcommand && !extra.empty()) {
+      std::cerr << "redress: unknown command '" << extra.front() << "' (see redress --help)\n";
+      return 2;
+    }
     std::cerr << "redress: " << e.what() << " (see redress --help)\n";
     return 2;
   }
