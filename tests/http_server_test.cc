@@ -79,6 +79,11 @@ class HttpServerTest : public ::testing::Test {
       r.headers = {{"Set-Cookie", "a=1; HttpOnly"}, {"Set-Cookie", "b=2"}, {"Cache-Control", "no-store"}};
       return r;
     });
+    router_.add("GET", "/inject", [](const Request& req, const PathParams&) {
+      Response r = Response::json(200, "{}");
+      r.headers = {{"Content-Disposition", "attachment; filename=" + req.query_param("name").value_or("")}};
+      return r;
+    });
     router_.add("DELETE", "/nothing", [](const Request&, const PathParams&) { return Response::no_content(); });
     router_.add("POST", "/stop", [this](const Request&, const PathParams&) {
       server_->stop();  // from an I/O thread, as a handler or signal_set on the context would
@@ -169,6 +174,16 @@ TEST_F(HttpServerTest, NoContentHasNeitherBodyNorContentType) {
   EXPECT_EQ(res.header("Content-Length"), std::nullopt);
   EXPECT_EQ(c.request("GET", "/echo").status, 200);  // and the connection is still in step
   EXPECT_EQ(c.connection_count(), 1);
+}
+
+TEST_F(HttpServerTest, LineBreakInAResponseHeaderIsRefusedAs500) {
+  start();
+  auto c = client();
+  auto res = c.request("GET", "/inject?name=a.txt%0D%0ASet-Cookie:%20session=evil");
+  EXPECT_EQ(res.status, 500);
+  EXPECT_EQ(res.header("Set-Cookie"), std::nullopt);
+  EXPECT_EQ(res.header("Content-Disposition"), std::nullopt);
+  EXPECT_EQ(c.request("GET", "/inject?name=a.txt").header("Content-Disposition"), "attachment; filename=a.txt");
 }
 
 TEST_F(HttpServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
@@ -320,6 +335,21 @@ TEST_F(HttpServerTest, MetricsObserveRouteMethodAndStatus) {
   EXPECT_TRUE(observed(R"(redress_http_requests_total{route="unmatched",method="GET",status="404"} 1)"));
   EXPECT_TRUE(observed(R"(redress_http_requests_total{route="unmatched",method="GET",status="500"} 1)"));
   EXPECT_TRUE(observed(R"(redress_http_request_duration_seconds_count{route="/echo"} 2)"));
+}
+
+TEST_F(HttpServerTest, MetricsObserveRefusedRequests) {
+  ServerOptions options;
+  options.max_body_bytes = 16;
+  start(options);
+  auto c = client();
+  EXPECT_EQ(c.request("POST", "/echo", std::string(100, 'a')).status, 413);
+  raw("garbage\r\n\r\n");
+  auto observed = [&](const std::string& line) {
+    return eventually([&] { return metrics_.render().find(line) != std::string::npos; });
+  };
+  EXPECT_TRUE(observed(R"(redress_http_requests_total{route="unmatched",method="POST",status="413"} 1)"))
+      << metrics_.render();
+  EXPECT_TRUE(observed(R"(redress_http_requests_total{route="unmatched",method="OTHER",status="400"} 1)"));
 }
 
 TEST_F(HttpServerTest, StopLetsAnInFlightRequestFinishAndRefusesNewConnections) {

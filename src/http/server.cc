@@ -43,8 +43,8 @@ Response error_response(int status, std::string_view code, std::string_view mess
   return Response::json(status, body.dump());
 }
 
-// Read failures that end a connection as a matter of course: the client left, went quiet,
-// or the server is shutting down. They are not worth more than a debug line.
+// Failures that end a connection as a matter of course: the client left, went quiet, or
+// the server is shutting down. They end it silently; anything else is logged.
 bool is_expected_end(const beast::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
          ec == beast::error::timeout || ec == asio::error::operation_aborted ||
@@ -75,9 +75,23 @@ void log_exception(std::string_view event, std::exception_ptr e) {
 
 bool forbids_body(int status) { return status < 200 || status == 204 || status == 304; }
 
+// A line break in a header would let text from a handler (an attachment's file name, say)
+// add headers or a whole response of its own.
+bool header_safe(std::string_view text) { return text.find_first_of(std::string_view("\r\n\0", 3)) == text.npos; }
+
+// Responses the server cannot send as they are count as a handler bug.
+std::optional<std::string> unsendable(const Response& response) {
+  if (response.status < 100 || response.status > 599) return "status " + std::to_string(response.status);
+  if (!header_safe(response.content_type)) return "line break in Content-Type";
+  for (const auto& [name, value] : response.headers) {
+    if (name.empty() || !header_safe(name) || !header_safe(value)) return "line break in header " + name;
+  }
+  return std::nullopt;
+}
+
 BeastResponse to_beast(Response response, unsigned version, bool keep_alive, bool head_request) {
-  if (response.status < 100 || response.status > 599) {
-    log::error("http_bad_status", {{"status", std::to_string(response.status)}});
+  if (auto why = unsendable(response)) {
+    log::error("http_bad_response", {{"why", *why}});
     response = error_response(500, "internal", "internal error");
   }
   BeastResponse out;
@@ -141,7 +155,7 @@ struct Server::Impl {
   asio::awaitable<void> listen();
   asio::awaitable<void> session(std::shared_ptr<Connection> connection);
   asio::awaitable<bool> serve(Connection& connection, BeastRequest& request, const std::string& remote_address);
-  asio::awaitable<void> reject(Connection& connection, Response response);
+  asio::awaitable<void> reject(Connection& connection, Response response, const std::string& method);
   Response call_dispatch(Request& request);
   bool add_connection(const std::shared_ptr<Connection>& connection);
   void remove_connection(const std::shared_ptr<Connection>& connection);
@@ -200,8 +214,11 @@ asio::awaitable<void> Server::Impl::listen() {
     co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
-      // Typically EMFILE: keep accepting once descriptors free up rather than die.
+      // Typically EMFILE. Pause so that a persistent failure neither spins nor floods the
+      // log, then keep accepting: descriptors free up as connections end.
       log::warn("http_accept_failed", {{"error", ec.message()}});
+      asio::steady_timer pause(control, std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
     auto connection = std::make_shared<Connection>(std::move(socket));
@@ -230,7 +247,9 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connecti
     connection->between_requests = false;
     if (ec) {
       if (auto rejection = rejection_for(ec)) {
-        co_await reject(*connection, std::move(*rejection));
+        // The start line may have been read even when the fields were not; else this is "".
+        const std::string method(parser.get().method_string());
+        co_await reject(*connection, std::move(*rejection), method);
       } else if (!is_expected_end(ec)) {
         log::warn("http_read_failed", {{"error", ec.message()}, {"remote", remote_address}});
       }
@@ -295,12 +314,15 @@ Response Server::Impl::call_dispatch(Request& request) {
 // Answers a request the parser refused, then closes. Unread request bytes would make the
 // kernel reset the connection and the client could lose the answer, so after writing we
 // half-close and drain what the client still sends, for a bounded time.
-asio::awaitable<void> Server::Impl::reject(Connection& connection, Response response) {
+asio::awaitable<void> Server::Impl::reject(Connection& connection, Response response, const std::string& method) {
   auto& stream = connection.stream;
+  const auto started = std::chrono::steady_clock::now();
+  const int status = response.status;
   auto out = to_beast(std::move(response), 11, false, false);
   beast::error_code ec;
   stream.expires_after(options.read_timeout);
   co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+  if (metrics != nullptr) metrics->observe("unmatched", method, status, std::chrono::steady_clock::now() - started);
   if (ec) co_return;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   stream.expires_after(std::chrono::seconds(1));
