@@ -291,6 +291,56 @@ TEST_P(ApiTest, MetricsCountRequestsByRoute) {
   EXPECT_EQ(app_->call("", "GET", "/healthz").status, 200);
 }
 
+TEST_P(ApiTest, CustomerSeesThePortalViewWithoutStaffData) {
+  auto customer = app_->add_user("carla@example.com", "customer");
+  json body = new_ticket("Where is my order?");
+  body["contacts"] = json::array({{{"email", "carla@example.com"}, {"name", "Carla"}, {"main", true}},
+                                  {{"email", "olga@example.com"}, {"name", "Olga"}, {"phone", "+33 1 23"}}});
+  body["customer"] = "Maison Dubois";
+  body["fields"] = {{"internal_note", "difficult customer"}};
+  body["reason"] = nullptr;
+  auto made = post("/api/v1/tickets", body);
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string path = "/api/v1/tickets/" + std::to_string(made.json()["id"].get<int>());
+  auto staff = app_->call(agent_.token, "GET", path).json();
+  EXPECT_EQ(staff["fields"]["internal_note"], "difficult customer");
+  EXPECT_EQ(staff["contacts"][1]["email"], "olga@example.com");
+  auto seen = app_->call(customer.token, "GET", path);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  auto portal = seen.json();
+  EXPECT_EQ(portal["main_contact"]["email"], "carla@example.com");
+  EXPECT_EQ(portal["contacts"][1]["name"], "Olga");
+  EXPECT_FALSE(portal["contacts"][1].contains("email")) << seen.body;
+  EXPECT_FALSE(portal["contacts"][1].contains("phone")) << seen.body;
+  EXPECT_TRUE(portal["fields"].empty()) << seen.body;
+  EXPECT_TRUE(portal["customer"].is_null()) << seen.body;
+  EXPECT_TRUE(portal["assignees"].empty());
+  EXPECT_EQ(seen.body.find("difficult"), std::string::npos);
+}
+
+TEST_P(ApiTest, CustomerLogsOwnRequestButCannotChooseChannelOrInternalFields) {
+  auto customer = app_->add_user("carla@example.com", "customer");
+  json mine = {{"workflow", "support-request"}, {"subject", "Broken lamp"}};
+  auto ok = post("/api/v1/tickets", mine, customer.token);
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(ok.json()["channel"], "portal");
+  EXPECT_EQ(ok.json()["main_contact"]["email"], "carla@example.com");
+  json staff_channel = mine;
+  staff_channel["channel"] = "staff";
+  expect_error(post("/api/v1/tickets", staff_channel, customer.token), 403);
+  json with_fields = mine;
+  with_fields["fields"] = {{"priority", "urgent"}};
+  expect_error(post("/api/v1/tickets", with_fields, customer.token), 403);
+  EXPECT_EQ(app_->count("tickets"), 1);
+}
+
+TEST_P(ApiTest, PublicEndpointsIgnoreAStaleToken) {
+  EXPECT_EQ(app_->call("rdr_revoked", "GET", "/healthz").status, 200);
+  EXPECT_EQ(app_->call("rdr_revoked", "GET", "/api/openapi.json").status, 200);
+  json good = {{"email", "agent@example.com"}, {"password", agent_.password}};
+  EXPECT_EQ(app_->call("rdr_revoked", "POST", "/api/v1/session", good.dump()).status, 200);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ApiTest, ::testing::Values(EngineParam::kSqlite, EngineParam::kPostgres),
                          [](const auto& info) { return test::engine_name(info.param); });
 

@@ -73,6 +73,15 @@ std::string cookie_header(const std::string& value, int max_age, bool secure) {
 
 }  // namespace
 
+// Customers get the portal view of a ticket: no staff data, no other people's addresses.
+TicketViewer viewer_of(const Api::Call& call) {
+  const auto& u = call.caller.user;
+  TicketViewer v;
+  v.language = u ? u->language : "en";
+  if (u && !u->has_right(domain::rights::kTicketsReadAll)) v.customer_email = u->email;
+  return v;
+}
+
 service::Actor Api::Call::actor() const { return service::Actor::of(*caller.user); }
 std::string Api::Call::language() const { return caller.user ? caller.user->language : "en"; }
 
@@ -110,9 +119,11 @@ void Api::route(std::string method, std::string pattern, Auth auth, ApiHandler h
   router_.add(std::move(method), std::move(pattern), [this, auth, handler](const Request& req, const PathParams& params) {
     Call call{req, params, {}};
     Result<Response> result = [&]() -> Result<Response> {
-      call.caller = REDRESS_TRY(authenticate(accounts_, req));
-      if (auth == Auth::kRequired && !call.caller.user)
-        return fail(ErrorCode::kUnauthenticated, "log in or send Authorization: Bearer TOKEN");
+      // Public routes ignore credentials: a stale token must not break /healthz or login.
+      if (auth == Auth::kRequired) {
+        call.caller = REDRESS_TRY(authenticate(accounts_, req));
+        if (!call.caller.user) return fail(ErrorCode::kUnauthenticated, "log in or send Authorization: Bearer TOKEN");
+      }
       return (this->*handler)(call);
     }();
     if (result) return std::move(*result);
@@ -235,7 +246,7 @@ Result<Response> Api::create_ticket(Call& call) {
   if (const auto* fields = in.raw("fields"); fields && !fields->is_null()) t.fields = *fields;
   REDRESS_CHECK(in.finish());
   auto detail = REDRESS_TRY(tickets_.create(call.actor(), t));
-  Response r = json_response(201, ticket_json(detail, call.language()));
+  Response r = json_response(201, ticket_json(detail, viewer_of(call)));
   r.headers.emplace_back("Location", "/api/v1/tickets/" + std::to_string(detail.ticket.id));
   return r;
 }
@@ -305,12 +316,12 @@ Result<Response> Api::list_tickets(Call& call) {
   }
   f.limit = *limit;
   auto page = REDRESS_TRY(tickets_.list(call.actor(), std::move(q)));
-  return json_response(200, ticket_page_json(page, ctx_.workflows, call.language()));
+  return json_response(200, ticket_page_json(page, ctx_.workflows, viewer_of(call)));
 }
 
 Result<Response> Api::get_ticket(Call& call) {
   auto detail = REDRESS_TRY(tickets_.get(call.actor(), call.params.at("id")));
-  return json_response(200, ticket_json(detail, call.language()));
+  return json_response(200, ticket_json(detail, viewer_of(call)));
 }
 
 Result<Response> Api::patch_ticket(Call& call) {
@@ -334,7 +345,7 @@ Result<Response> Api::patch_ticket(Call& call) {
   if (const auto* fields = in.raw("fields"); fields && !fields->is_null()) p.fields = *fields;
   REDRESS_CHECK(in.finish());
   auto detail = REDRESS_TRY(tickets_.patch(call.actor(), call.params.at("id"), p));
-  return json_response(200, ticket_json(detail, call.language()));
+  return json_response(200, ticket_json(detail, viewer_of(call)));
 }
 
 Result<Response> Api::ticket_history(Call& call) {

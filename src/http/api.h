@@ -28,7 +28,7 @@ class Api {
   Response dispatch(Request& request);
   const Router& router() const { return router_; }
 
- private:
+ public:
   struct Call {
     const Request& request;
     const PathParams& params;
@@ -36,6 +36,8 @@ class Api {
     service::Actor actor() const;
     std::string language() const;
   };
+
+ private:
   using ApiHandler = Result<Response> (Api::*)(Call&);
   enum class Auth { kNone, kRequired };
   void route(std::string method, std::string pattern, Auth auth, ApiHandler handler);

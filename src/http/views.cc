@@ -45,8 +45,14 @@ nlohmann::json reason_json(const domain::Reason& r, const std::string& language)
           {"labels", r.labels}, {"label", r.label(language)}, {"active", r.active}};
 }
 
-nlohmann::json ticket_json(const service::TicketDetail& d, const std::string& language) {
+nlohmann::json ticket_json(const service::TicketDetail& d, const TicketViewer& viewer) {
   const auto& t = d.ticket;
+  const std::string& language = viewer.language;
+  const bool portal = viewer.customer_email.has_value();
+  auto visible_contact = [&](const domain::Contact& c) {
+    if (!portal || c.email == viewer.customer_email) return contact_json(c);
+    return nlohmann::json{{"id", c.id}, {"name", c.name}};
+  };
   nlohmann::json j;
   j["id"] = t.id;
   j["number"] = t.number;
@@ -57,20 +63,23 @@ nlohmann::json ticket_json(const service::TicketDetail& d, const std::string& la
   j["channel"] = t.channel;
   j["language"] = t.language;
   j["reason"] = d.reason ? reason_json(*d.reason, language) : nlohmann::json(nullptr);
-  j["customer"] = d.customer ? nlohmann::json{{"id", d.customer->id}, {"name", d.customer->name}} : nlohmann::json(nullptr);
+  j["customer"] = d.customer && !portal ? nlohmann::json{{"id", d.customer->id}, {"name", d.customer->name}}
+                                        : nlohmann::json(nullptr);
   j["contacts"] = nlohmann::json::array();
   j["main_contact"] = nullptr;
   for (const auto& c : d.contacts) {
-    auto cj = contact_json(c);
+    auto cj = visible_contact(c);
     cj["main"] = t.main_contact_id && *t.main_contact_id == c.id;
-    if (cj["main"].get<bool>()) j["main_contact"] = contact_json(c);
+    if (cj["main"].get<bool>()) j["main_contact"] = visible_contact(c);
     j["contacts"].push_back(std::move(cj));
   }
   j["assignees"] = nlohmann::json::object();
-  for (const auto& [role, u] : d.assignees) j["assignees"][role] = user_ref_json(u);
-  j["taken_by"] = d.taken_by ? user_ref_json(*d.taken_by) : nlohmann::json(nullptr);
+  if (!portal) {
+    for (const auto& [role, u] : d.assignees) j["assignees"][role] = user_ref_json(u);
+  }
+  j["taken_by"] = d.taken_by && !portal ? user_ref_json(*d.taken_by) : nlohmann::json(nullptr);
   j["messaging_blocked"] = t.messaging_blocked;
-  j["fields"] = t.fields;
+  j["fields"] = portal ? nlohmann::json::object() : t.fields;
   // The workflow engine (transitions) fills this; until then no transition is offered.
   j["available_transitions"] = nlohmann::json::array();
   j["created_at"] = format_rfc3339(t.created_at);
@@ -81,7 +90,9 @@ nlohmann::json ticket_json(const service::TicketDetail& d, const std::string& la
 }
 
 nlohmann::json ticket_page_json(const service::TicketPage& page, const workflow::WorkflowCatalog& workflows,
-                                const std::string& language) {
+                                const TicketViewer& viewer) {
+  const std::string& language = viewer.language;
+  const bool portal = viewer.customer_email.has_value();
   nlohmann::json items = nlohmann::json::array();
   for (const auto& item : page.items) {
     const auto& t = item.ticket;
@@ -99,12 +110,13 @@ nlohmann::json ticket_page_json(const service::TicketPage& page, const workflow:
         j["reason"] = {{"id", it->second.id}, {"code", it->second.code}, {"label", it->second.label(language)}};
     }
     j["main_contact"] = nullptr;
-    if (t.main_contact_id)
-      j["main_contact"] = {{"id", *t.main_contact_id},
-                           {"name", item.main_contact_name.value_or("")},
-                           {"email", item.main_contact_email ? nlohmann::json(*item.main_contact_email) : nlohmann::json(nullptr)}};
+    if (t.main_contact_id) {
+      j["main_contact"] = {{"id", *t.main_contact_id}, {"name", item.main_contact_name.value_or("")}};
+      if (!portal || item.main_contact_email == viewer.customer_email)
+        j["main_contact"]["email"] = item.main_contact_email ? nlohmann::json(*item.main_contact_email) : nlohmann::json(nullptr);
+    }
     j["taken_by"] = nullptr;
-    if (t.taken_by) {
+    if (t.taken_by && !portal) {
       if (auto it = page.users.find(*t.taken_by); it != page.users.end()) j["taken_by"] = user_ref_json(it->second);
     }
     j["created_at"] = format_rfc3339(t.created_at);

@@ -14,9 +14,17 @@ nlohmann::json user_json(const domain::User& user);
 nlohmann::json user_ref_json(const domain::UserRef& user);
 nlohmann::json contact_json(const domain::Contact& contact);
 nlohmann::json reason_json(const domain::Reason& reason, const std::string& language);
-nlohmann::json ticket_json(const service::TicketDetail& detail, const std::string& language);
+// Who looks at a ticket. A customer (customer_email set) sees the portal view: their own
+// contact record, other contacts by name only, no assignees, taker, custom fields or
+// customer organisation, which are staff matters.
+struct TicketViewer {
+  std::string language = "en";
+  std::optional<std::string> customer_email;
+};
+
+nlohmann::json ticket_json(const service::TicketDetail& detail, const TicketViewer& viewer);
 nlohmann::json ticket_page_json(const service::TicketPage& page, const workflow::WorkflowCatalog& workflows,
-                                const std::string& language);
+                                const TicketViewer& viewer);
 nlohmann::json event_json(const domain::Event& event);
 nlohmann::json workflow_json(const workflow::WorkflowDef& wf, const std::string& language);
 

@@ -90,7 +90,11 @@ Result<NewSession> AccountService::login(const std::string& email, const std::st
       });
   if (!found) return fail(std::move(found).error());
   auto& [user, hash] = *found;
-  if (!user || !hash || !user->active || !crypto::verify_password(*hash, password)) {
+  // Verify against a throw-away hash when there is no account, so that the answer takes
+  // as long for an unknown email as for a wrong password and does not reveal accounts.
+  static const std::string kDecoyHash = crypto::hash_password(crypto::random_token(), ctx_.password_cost);
+  const bool verified = crypto::verify_password(hash ? *hash : kDecoyHash, password);
+  if (!user || !hash || !user->active || !verified) {
     return fail(ErrorCode::kUnauthenticated, "wrong email or password");
   }
   NewSession s{crypto::random_token(), crypto::random_token(), ctx_.clock.now() + std::chrono::hours(ctx_.session_ttl_hours), *user};

@@ -255,8 +255,12 @@ Result<TicketDetail> TicketService::create(const Actor& actor, const NewTicket& 
   if (!actor.has_right(domain::rights::kTicketsWrite) &&
       !(as_customer && actor.has_right(domain::rights::kTicketsCreateOwn)))
     return fail(Error::forbidden("not allowed to create tickets", "right_missing"));
-  if (as_customer && (!input.assignees.empty() || input.customer || !input.contacts.empty()))
-    return fail(Error::forbidden("customers cannot set contacts, customer or assignees", "right_missing"));
+  // Customers log their own request from the portal; who works on it, for which
+  // organisation, by which channel and with which internal fields is staff business.
+  if (as_customer && (!input.assignees.empty() || input.customer || !input.contacts.empty() ||
+                      (input.channel && *input.channel != "portal") || !input.fields.empty()))
+    return fail(Error::forbidden("customers cannot set contacts, customer, assignees, channel or fields",
+                                 "right_missing"));
 
   Fields errors;
   const workflow::WorkflowDef* wf = ctx_.workflows.find(input.workflow);
