@@ -97,6 +97,10 @@ TEST_P(ApiTest, PatchChangesFieldsAndHistoryRecordsEachChangeWithItsActor) {
   EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "ticket.created"), 1);
   const auto& last = history["items"].back();
   EXPECT_EQ(last["actor"]["id"], agent_.user.id);
+  EXPECT_EQ(last["actor"]["name"], agent_.user.name);
+  EXPECT_EQ(last["data"]["field"], "fields.order");
+  EXPECT_TRUE(last["from"].is_null());
+  EXPECT_EQ(last["to"], "\"58211\"");
 }
 
 TEST_P(ApiTest, ListFiltersSearchAndPagesWithCursor) {

@@ -349,9 +349,16 @@ Result<Response> Api::patch_ticket(Call& call) {
 }
 
 Result<Response> Api::ticket_history(Call& call) {
-  auto events = REDRESS_TRY(tickets_.history(call.actor(), call.params.at("id")));
+  auto history = REDRESS_TRY(tickets_.history(call.actor(), call.params.at("id")));
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& e : events) items.push_back(event_json(e));
+  for (const auto& e : history.events) {
+    auto j = event_json(e);
+    if (e.actor_user_id) {
+      if (auto it = history.actors.find(*e.actor_user_id); it != history.actors.end())
+        j["actor"] = user_ref_json(it->second);
+    }
+    items.push_back(std::move(j));
+  }
   return json_response(200, {{"items", items}});
 }
 

@@ -498,15 +498,21 @@ Result<TicketDetail> TicketService::patch(const Actor& actor, const std::string&
   });
 }
 
-Result<std::vector<domain::Event>> TicketService::history(const Actor& actor, const std::string& key) {
-  return ctx_.db.transact_value<std::vector<domain::Event>>(
-      store::TxMode::kRead, [&](Connection& c) -> Result<std::vector<domain::Event>> {
-        auto t = REDRESS_TRY(find_visible(c, actor, key));
-        if (!t) return fail(Error::not_found("ticket"));
-        if (!actor.has_right(domain::rights::kTicketsReadAll))
-          return fail(Error::forbidden("the history is for staff", "right_missing"));
-        return store::EventStore(c).for_ticket(t->id, 10'000, 0);
-      });
+Result<TicketHistory> TicketService::history(const Actor& actor, const std::string& key) {
+  return ctx_.db.transact_value<TicketHistory>(store::TxMode::kRead, [&](Connection& c) -> Result<TicketHistory> {
+    auto t = REDRESS_TRY(find_visible(c, actor, key));
+    if (!t) return fail(Error::not_found("ticket"));
+    if (!actor.has_right(domain::rights::kTicketsReadAll))
+      return fail(Error::forbidden("the history is for staff", "right_missing"));
+    TicketHistory h;
+    h.events = REDRESS_TRY(store::EventStore(c).for_ticket(t->id, 10'000, 0));
+    store::UserStore users(c);
+    for (const auto& e : h.events) {
+      if (!e.actor_user_id || h.actors.contains(*e.actor_user_id)) continue;
+      if (auto u = REDRESS_TRY(users.find(*e.actor_user_id))) h.actors[u->id] = domain::UserRef{u->id, u->name, u->email};
+    }
+    return h;
+  });
 }
 
 }  // namespace redress::service

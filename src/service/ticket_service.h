@@ -62,6 +62,11 @@ struct TicketPage {
   std::optional<int64_t> next_before_id;      // for the next page's cursor
 };
 
+struct TicketHistory {
+  std::vector<domain::Event> events;
+  std::map<int64_t, domain::UserRef> actors;  // by user id
+};
+
 struct ListQuery {
   store::TicketFilter filter;
   std::optional<Ref> reason;  // resolved to filter.reason_id
@@ -76,7 +81,8 @@ class TicketService {
   Result<TicketDetail> get(const Actor& actor, const std::string& key);
   Result<TicketPage> list(const Actor& actor, ListQuery query);
   Result<TicketDetail> patch(const Actor& actor, const std::string& key, const TicketPatch& patch);
-  Result<std::vector<domain::Event>> history(const Actor& actor, const std::string& key);
+  // Oldest first, with the people who acted, so a history reads "who, when, what".
+  Result<TicketHistory> history(const Actor& actor, const std::string& key);
 
  private:
   Context& ctx_;
