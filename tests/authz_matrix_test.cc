@@ -3,6 +3,7 @@
 // against the real server. A route added without rows, or a rule changed without its
 // row, fails here; so does a refused request that still wrote something.
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <ostream>
@@ -17,6 +18,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "store/job_store.h"
 #include "support/test_app.h"
 
 namespace redress::test {
@@ -41,7 +43,8 @@ std::string_view name_of(Role role) {
 // What {id} names, seen from the customer. Tickets: the one they are a contact on, and
 // one they are not. Contacts: their own contact record, and another. Users: the
 // caller's own account (anonymous has none and asks for the customer's), and a
-// bystander's.
+// bystander's. Jobs (no one owns them): a parked (failed) job, and one that does not
+// exist.
 enum class Target { kNone, kOwn, kOther };
 
 std::string_view name_of(Target target) {
@@ -96,6 +99,23 @@ constexpr Row kMatrix[] = {
   {"GET",    "/api/v1/reasons",                Target::kNone,  {401, 200, 200, 200, 200}},
   {"POST",   "/api/v1/reasons",                Target::kNone,  {401, 201, 403, 403, 403}},
   {"GET",    "/api/v1/workflows",              Target::kNone,  {401, 200, 200, 200, 200}},
+  // "close" without a note from new_request: the workflow lets any agent run it, so staff
+  // with tickets.write get past the permission check to 422 (public_reply, and reason on
+  // the other ticket, missing) and nothing changes; viewers and customers may not (403).
+  {"POST",   "/api/v1/tickets/{id}/transitions",      Target::kOwn,   {401, 422, 422, 403, 403}},
+  {"POST",   "/api/v1/tickets/{id}/transitions",      Target::kOther, {401, 422, 422, 403, 404}},
+  // PUT gives the role "assignee" to the agent (the admin's call writes, the agent's is
+  // then a no-op); DELETE clears it (the admin's call writes, the agent's is a no-op).
+  {"PUT",    "/api/v1/tickets/{id}/assignees/{role}", Target::kOwn,   {401, 200, 200, 403, 403}},
+  {"PUT",    "/api/v1/tickets/{id}/assignees/{role}", Target::kOther, {401, 200, 200, 403, 404}},
+  {"DELETE", "/api/v1/tickets/{id}/assignees/{role}", Target::kOwn,   {401, 200, 200, 403, 403}},
+  {"DELETE", "/api/v1/tickets/{id}/assignees/{role}", Target::kOther, {401, 200, 200, 403, 404}},
+  {"GET",    "/api/v1/jobs",                          Target::kNone,  {401, 200, 403, 403, 403}},
+  // The admin right is checked before the job is looked up: no one else learns whether it exists.
+  {"POST",   "/api/v1/jobs/{id}/retry",               Target::kOwn,   {401, 200, 403, 403, 403}},
+  {"POST",   "/api/v1/jobs/{id}/retry",               Target::kOther, {401, 404, 403, 403, 403}},
+  // The test server runs without --dev-clock: the endpoint does not exist for anyone logged in.
+  {"POST",   "/api/v1/dev/clock",                     Target::kNone,  {401, 404, 404, 404, 404}},
 };
 // clang-format on
 
@@ -142,6 +162,24 @@ class AuthzMatrixTest : public ::testing::Test {
     ASSERT_EQ(other.status, 201) << other.body;
     other_ticket_id_ = other.json()["id"].get<int64_t>();
     other_ticket_number_ = other.json()["number"].get<std::string>();
+
+    // A job parked after its only attempt failed, for retry to find.
+    auto parked = app_->db().transact_value<int64_t>(store::TxMode::kWrite, [&](store::Connection& c)
+                                                         -> Result<int64_t> {
+      store::JobStore jobs(c);
+      const auto now = app_->clock().now();
+      store::NewJob job;
+      job.kind = "matrix.test";
+      job.due_at = now;
+      job.max_attempts = 1;
+      auto id = REDRESS_TRY(jobs.enqueue(job, now));
+      if (!id) return fail(Error::internal("the job was not enqueued"));
+      REDRESS_CHECK(jobs.claim("matrix", now, 1, std::chrono::seconds(60)));
+      REDRESS_CHECK(jobs.fail(*id, "matrix", "boom", now, now));
+      return *id;
+    });
+    ASSERT_TRUE(parked) << parked.error().message;
+    parked_job_id_ = *parked;
   }
 
   const TestUser* user_of(Role role) const {
@@ -169,6 +207,7 @@ class AuthzMatrixTest : public ::testing::Test {
       const TestUser* self = user_of(role);
       return own ? (self ? self : &customer_)->user.id : bystander_.user.id;
     }
+    if (p.starts_with("/api/v1/jobs/")) return own ? parked_job_id_ : 999999;
     ADD_FAILURE() << "no id to put into " << p << "; teach id_for about it";
     return 0;
   }
@@ -192,6 +231,10 @@ class AuthzMatrixTest : public ::testing::Test {
       return json{{"email", "user-" + n + "@example.org"}, {"name", "User " + n}, {"role", "agent"}}.dump();
     if (m == "POST" && p == "/api/v1/reasons")
       return json{{"workflow", "support-request"}, {"code", "matrix-" + n}, {"labels", {{"en", "Matrix " + n}}}}.dump();
+    if (m == "POST" && p == "/api/v1/tickets/{id}/transitions") return json{{"transition", "close"}}.dump();
+    if (m == "PUT" && p == "/api/v1/tickets/{id}/assignees/{role}") return json{{"user", agent_.user.email}}.dump();
+    if (m == "POST" && p == "/api/v1/jobs/{id}/retry") return "";  // takes no body
+    if (m == "POST" && p == "/api/v1/dev/clock") return json{{"advance_seconds", 3600}}.dump();
     if (m != "GET" && m != "DELETE") ADD_FAILURE() << "no body for " << m << " " << p << "; teach body_for about it";
     return "";
   }
@@ -200,6 +243,8 @@ class AuthzMatrixTest : public ::testing::Test {
     Cell cell{std::string(row.pattern), body_for(row, role)};
     if (auto at = cell.target.find("{id}"); at != std::string::npos)
       cell.target.replace(at, 4, std::to_string(id_for(row, role)));
+    // The one role of the support-request workflow both tickets follow.
+    if (auto at = cell.target.find("{role}"); at != std::string::npos) cell.target.replace(at, 6, "assignee");
     return cell;
   }
 
@@ -209,6 +254,7 @@ class AuthzMatrixTest : public ::testing::Test {
   int64_t own_ticket_id_ = 0, other_ticket_id_ = 0;
   std::string other_ticket_number_;
   int64_t own_contact_id_ = 0, other_contact_id_ = 0;
+  int64_t parked_job_id_ = 0;
   int serial_ = 0;
 };
 

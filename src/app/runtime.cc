@@ -3,6 +3,8 @@
 #include <iostream>
 
 #include "core/log.h"
+#include "service/job_admin_service.h"
+#include "service/transition_service.h"
 #include "store/migrations.h"
 
 namespace redress::app {
@@ -17,9 +19,16 @@ Result<std::unique_ptr<Runtime>> open_runtime(const Settings& settings, const Cl
     rt->clock = rt->owned_clock.get();
   }
   auto format = REDRESS_TRY(domain::TicketNumberFormat::parse(settings.tickets.number_format));
-  rt->workflows = REDRESS_TRY(workflow::WorkflowCatalog::load_shipped());
+  rt->workflows = REDRESS_TRY(workflow::WorkflowCatalog::load(settings.workflows.directory));
   rt->db = REDRESS_TRY(store::open_database(settings.database.url, settings.database.pool_size));
   auto applied = REDRESS_TRY(store::migrate(*rt->db));
+  if (settings.server.dev_clock) {
+    // The offset survives restarts, so a timer made due by moving the clock fires once
+    // after the server comes back.
+    auto offset = REDRESS_TRY(service::JobAdminService::saved_offset(*rt->db));
+    rt->dev_clock = std::make_unique<OffsetClock>(*rt->clock, offset);
+    rt->clock = rt->dev_clock.get();
+  }
   for (const auto& m : applied) {
     if (report_migrations) std::cout << "applied migration " << m.version << " " << m.name << "\n";
     log::info("migration_applied", {{"version", std::to_string(m.version)}, {"name", m.name}});
@@ -32,7 +41,14 @@ Result<std::unique_ptr<Runtime>> open_runtime(const Settings& settings, const Cl
 }
 
 http::ApiOptions api_options(const Settings& s) {
-  return http::ApiOptions{s.auth.login_attempts_per_minute, s.auth.secure_cookies, s.auth.session_ttl_hours};
+  return http::ApiOptions{s.auth.login_attempts_per_minute, s.auth.secure_cookies, s.auth.session_ttl_hours, nullptr, {}};
+}
+
+void register_job_handlers(Runtime& rt, jobs::JobRunner& runner) {
+  auto* ctx = rt.context.get();
+  runner.on_transactional(service::kTimerJobKind, [ctx](store::Connection& c, const store::Job& job) {
+    return service::TransitionService(*ctx).fire_timer(c, job.payload);
+  });
 }
 
 }  // namespace redress::app

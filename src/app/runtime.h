@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "http/api.h"
 #include "http/metrics.h"
+#include "jobs/runner.h"
 #include "service/context.h"
 #include "store/database.h"
 #include "workflow/catalog.h"
@@ -17,6 +18,7 @@ namespace redress::app {
 struct Runtime {
   Settings settings;
   std::unique_ptr<Clock> owned_clock;
+  std::unique_ptr<OffsetClock> dev_clock;  // serve --dev-clock only; wraps the base clock
   const Clock* clock = nullptr;
   std::unique_ptr<store::Database> db;
   workflow::WorkflowCatalog workflows;
@@ -28,5 +30,8 @@ struct Runtime {
 Result<std::unique_ptr<Runtime>> open_runtime(const Settings& settings, const Clock* clock, bool report_migrations);
 
 http::ApiOptions api_options(const Settings& settings);
+
+// Registers the handlers of every job kind Redress knows on a runner.
+void register_job_handlers(Runtime& runtime, jobs::JobRunner& runner);
 
 }  // namespace redress::app

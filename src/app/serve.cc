@@ -4,6 +4,7 @@
 #include <iostream>
 #include <pthread.h>
 #include <thread>
+#include <unistd.h>
 
 #include "app/demo.h"
 #include "app/runtime.h"
@@ -61,8 +62,17 @@ int serve(const Settings& settings, const ServeOptions& options) {
     logins = std::move(*seeded);
   }
 
+  Runtime& runtime = **rt;
+  jobs::RunnerOptions ro;
+  ro.worker_id = host + ":" + std::to_string(::getpid());
+  jobs::JobRunner runner(*runtime.db, *runtime.clock, ro);
+  register_job_handlers(runtime, runner);
+
   http::Metrics metrics;
-  http::Api api(*(*rt)->context, api_options(settings), &metrics);
+  auto api_opts = api_options(settings);
+  api_opts.dev_clock = runtime.dev_clock.get();
+  api_opts.clock_moved = [&runner] { runner.poke(); };
+  http::Api api(*runtime.context, api_opts, &metrics);
   http::ServerOptions so;
   so.address = host;
   so.port = port;
@@ -87,6 +97,7 @@ int serve(const Settings& settings, const ServeOptions& options) {
               << logins.front().email << "\",\"password\":\"" << logins.front().password << "\"}'\n";
   }
   std::cout << "Stop with Ctrl-C." << std::endl;
+  runner.start();
 
   std::thread waiter([&] {
     int sig = 0;
@@ -95,6 +106,7 @@ int serve(const Settings& settings, const ServeOptions& options) {
     server.stop();
   });
   server.run();
+  runner.stop();
   // If run() ended for another reason, wake the waiter so it can be joined.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();

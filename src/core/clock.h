@@ -34,6 +34,21 @@ class FakeClock final : public Clock {
   std::atomic<int64_t> now_us_;
 };
 
+// Wall time plus an offset that only grows: `serve --dev-clock` lets an admin move the
+// server's time forward so that an end-to-end test can see a four-day timer fire.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(const Clock& base, std::chrono::microseconds offset = {})
+      : base_(base), offset_us_(offset.count()) {}
+  TimePoint now() const override { return base_.now() + std::chrono::microseconds(offset_us_.load()); }
+  void advance(std::chrono::microseconds d) { offset_us_ += d.count(); }
+  std::chrono::microseconds offset() const { return std::chrono::microseconds(offset_us_.load()); }
+
+ private:
+  const Clock& base_;
+  std::atomic<int64_t> offset_us_;
+};
+
 // Microseconds since the Unix epoch: how times are stored in both databases.
 inline int64_t to_micros(TimePoint t) { return t.time_since_epoch().count(); }
 inline TimePoint from_micros(int64_t us) { return TimePoint(std::chrono::microseconds(us)); }

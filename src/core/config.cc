@@ -47,6 +47,8 @@ const std::vector<Setting>& settings_table() {
       {"auth", "password_cost", Kind::kString,
        [](Settings& s, const std::string& v) { s.auth.password_cost = v; }, {}, {}},
       {"auth", "secure_cookies", Kind::kBool, {}, {}, [](Settings& s, bool v) { s.auth.secure_cookies = v; }},
+      {"workflows", "directory", Kind::kString,
+       [](Settings& s, const std::string& v) { s.workflows.directory = v; }, {}, {}},
       {"log", "level", Kind::kString, [](Settings& s, const std::string& v) { s.log.level = v; }, {}, {}},
       {"log", "format", Kind::kString, [](Settings& s, const std::string& v) { s.log.format = v; }, {}, {}},
   };

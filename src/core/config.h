@@ -38,6 +38,11 @@ struct AuthSettings {
   bool secure_cookies = false;  // set when served over HTTPS behind a proxy
 };
 
+struct WorkflowSettings {
+  // A directory of extra workflow files (*.toml); one with a shipped id replaces it.
+  std::string directory;
+};
+
 struct LogSettings {
   std::string level = "info";
   std::string format = "text";  // text | json
@@ -48,6 +53,7 @@ struct Settings {
   DatabaseSettings database;
   TicketSettings tickets;
   AuthSettings auth;
+  WorkflowSettings workflows;
   LogSettings log;
 };
 

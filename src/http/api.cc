@@ -92,6 +92,8 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
       accounts_(ctx),
       tickets_(ctx),
       directory_(ctx),
+      transitions_(ctx),
+      jobs_(ctx),
       login_limiter_(ctx.clock, options.login_attempts_per_minute) {
   route("GET", "/healthz", Auth::kNone, &Api::healthz);
   route("GET", "/metrics", Auth::kNone, &Api::metrics);
@@ -113,6 +115,12 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("GET", "/api/v1/reasons", Auth::kRequired, &Api::list_reasons);
   route("POST", "/api/v1/reasons", Auth::kRequired, &Api::create_reason);
   route("GET", "/api/v1/workflows", Auth::kRequired, &Api::list_workflows);
+  route("POST", "/api/v1/tickets/{id}/transitions", Auth::kRequired, &Api::run_transition);
+  route("PUT", "/api/v1/tickets/{id}/assignees/{role}", Auth::kRequired, &Api::set_assignee);
+  route("DELETE", "/api/v1/tickets/{id}/assignees/{role}", Auth::kRequired, &Api::clear_assignee);
+  route("GET", "/api/v1/jobs", Auth::kRequired, &Api::list_jobs);
+  route("POST", "/api/v1/jobs/{id}/retry", Auth::kRequired, &Api::retry_job);
+  route("POST", "/api/v1/dev/clock", Auth::kRequired, &Api::move_clock);
 }
 
 void Api::route(std::string method, std::string pattern, Auth auth, ApiHandler handler) {
@@ -479,6 +487,99 @@ Result<Response> Api::list_workflows(Call& call) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& wf : ctx_.workflows.all()) items.push_back(workflow_json(wf, call.language()));
   return json_response(200, {{"items", items}});
+}
+
+namespace {
+
+nlohmann::json job_json(const store::Job& j) {
+  return {{"id", j.id},
+          {"kind", j.kind},
+          {"status", j.status},
+          {"attempts", j.attempts},
+          {"max_attempts", j.max_attempts},
+          {"due_at", format_rfc3339(j.due_at)},
+          {"last_error", j.last_error ? nlohmann::json(*j.last_error) : nlohmann::json(nullptr)},
+          {"payload", j.payload},
+          {"created_at", format_rfc3339(j.created_at)},
+          {"finished_at", j.finished_at ? nlohmann::json(format_rfc3339(*j.finished_at)) : nlohmann::json(nullptr)}};
+}
+
+}  // namespace
+
+Result<Response> Api::run_transition(Call& call) {
+  auto body = REDRESS_TRY(parse_json_body(call.request));
+  ObjectReader in(body);
+  service::TransitionInput t;
+  t.transition = in.string("transition", true).value_or("");
+  t.note = in.string("note").value_or("");
+  if (const auto* fields = in.raw("fields"); fields && !fields->is_null()) {
+    if (!fields->is_object()) {
+      in.add_error("fields", "must be an object");
+    } else {
+      // API.md: fields set in the same step, custom ones by id and "assignees": {role: user}.
+      for (auto& [k, v] : fields->items()) {
+        if (k != "assignees") {
+          t.fields[k] = v;
+          continue;
+        }
+        if (!v.is_object()) {
+          in.add_error("fields.assignees", "must be an object {role: user}");
+          continue;
+        }
+        ObjectReader a = in.nested(v, "fields.assignees");
+        for (auto& [role, user] : v.items()) {
+          if (auto ref = to_ref(a.id_or_key(role))) t.assignees[role] = *ref;
+        }
+      }
+    }
+  }
+  REDRESS_CHECK(in.finish());
+  auto detail = REDRESS_TRY(transitions_.run(call.actor(), call.params.at("id"), t));
+  return json_response(200, ticket_json(detail, viewer_of(call)));
+}
+
+Result<Response> Api::set_assignee(Call& call) {
+  auto body = REDRESS_TRY(parse_json_body(call.request));
+  ObjectReader in(body);
+  auto user = to_ref(in.id_or_key("user"));
+  if (!user && !in.has("user")) in.add_error("user", "required: a user id or email");
+  REDRESS_CHECK(in.finish());
+  auto detail = REDRESS_TRY(transitions_.set_assignee(call.actor(), call.params.at("id"), call.params.at("role"), user));
+  return json_response(200, ticket_json(detail, viewer_of(call)));
+}
+
+Result<Response> Api::clear_assignee(Call& call) {
+  auto detail =
+      REDRESS_TRY(transitions_.set_assignee(call.actor(), call.params.at("id"), call.params.at("role"), std::nullopt));
+  return json_response(200, ticket_json(detail, viewer_of(call)));
+}
+
+Result<Response> Api::list_jobs(Call& call) {
+  auto limit = REDRESS_TRY(read_limit(call.request, 100, 1000));
+  auto jobs = REDRESS_TRY(jobs_.list(call.actor(), call.request.query_param("status").value_or(""), limit));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& j : jobs) items.push_back(job_json(j));
+  return json_response(200, {{"items", items}});
+}
+
+Result<Response> Api::retry_job(Call& call) {
+  auto id = parse_positive(call.params.at("id"));
+  if (!id) return fail(Error::not_found("job"));
+  auto job = REDRESS_TRY(jobs_.retry(call.actor(), *id));
+  if (options_.clock_moved) options_.clock_moved();
+  return json_response(200, job_json(job));
+}
+
+Result<Response> Api::move_clock(Call& call) {
+  if (!options_.dev_clock) return fail(Error::not_found("endpoint (start the server with --dev-clock)"));
+  auto body = REDRESS_TRY(parse_json_body(call.request));
+  ObjectReader in(body);
+  auto seconds = in.integer("advance_seconds", true);
+  REDRESS_CHECK(in.finish());
+  auto now = REDRESS_TRY(jobs_.advance_clock(call.actor(), *options_.dev_clock, *seconds));
+  if (options_.clock_moved) options_.clock_moved();
+  return json_response(200, {{"now", format_rfc3339(now)},
+                             {"offset_seconds", std::chrono::duration_cast<std::chrono::seconds>(options_.dev_clock->offset()).count()}});
 }
 
 }  // namespace redress::http

@@ -11,6 +11,8 @@
 #include "service/account_service.h"
 #include "service/context.h"
 #include "service/directory_service.h"
+#include "service/job_admin_service.h"
+#include "service/transition_service.h"
 #include "service/ticket_service.h"
 
 namespace redress::http {
@@ -19,6 +21,10 @@ struct ApiOptions {
   int login_attempts_per_minute = 10;
   bool secure_cookies = false;
   int session_ttl_hours = 12;
+  // serve --dev-clock: the clock POST /api/v1/dev/clock moves (null: the endpoint is 404),
+  // and what to wake once it moved (the job runner).
+  OffsetClock* dev_clock = nullptr;
+  std::function<void()> clock_moved;
 };
 
 class Api {
@@ -62,6 +68,12 @@ class Api {
   Result<Response> list_reasons(Call&);
   Result<Response> create_reason(Call&);
   Result<Response> list_workflows(Call&);
+  Result<Response> run_transition(Call&);
+  Result<Response> set_assignee(Call&);
+  Result<Response> clear_assignee(Call&);
+  Result<Response> list_jobs(Call&);
+  Result<Response> retry_job(Call&);
+  Result<Response> move_clock(Call&);
 
   service::Context& ctx_;
   const ApiOptions options_;
@@ -69,6 +81,8 @@ class Api {
   service::AccountService accounts_;
   service::TicketService tickets_;
   service::DirectoryService directory_;
+  service::TransitionService transitions_;
+  service::JobAdminService jobs_;
   LoginRateLimiter login_limiter_;
   Router router_;
 };

@@ -80,8 +80,13 @@ nlohmann::json ticket_json(const service::TicketDetail& d, const TicketViewer& v
   j["taken_by"] = d.taken_by && !portal ? user_ref_json(*d.taken_by) : nlohmann::json(nullptr);
   j["messaging_blocked"] = t.messaging_blocked;
   j["fields"] = portal ? nlohmann::json::object() : t.fields;
-  // The workflow engine (transitions) fills this; until then no transition is offered.
   j["available_transitions"] = nlohmann::json::array();
+  for (const auto& a : d.available) {
+    j["available_transitions"].push_back({{"id", a.transition->id},
+                                          {"label", workflow::label_in(a.transition->labels, language, a.transition->id)},
+                                          {"to", a.transition->to},
+                                          {"requires", a.requires_}});
+  }
   j["created_at"] = format_rfc3339(t.created_at);
   j["updated_at"] = format_rfc3339(t.updated_at);
   j["closed_at"] = time_or_null(t.closed_at);

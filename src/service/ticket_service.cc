@@ -8,9 +8,15 @@
 #include "store/event_store.h"
 #include "store/reason_store.h"
 #include "store/user_store.h"
+#include "service/ticket_access.h"
 
 namespace redress::service {
 namespace {
+
+using detail::can_see;
+using detail::find_visible;
+using detail::load_detail;
+using detail::ticket_event;
 
 using store::Connection;
 using Fields = std::map<std::string, std::string>;
@@ -18,25 +24,6 @@ using Fields = std::map<std::string, std::string>;
 constexpr size_t kMaxSubject = 500;
 constexpr size_t kMaxDescription = 100'000;
 constexpr size_t kMaxFieldText = 10'000;
-
-std::optional<int64_t> parse_id(const std::string& key) {
-  int64_t id = 0;
-  auto [p, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
-  if (ec != std::errc() || p != key.data() + key.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
-domain::Event ticket_event(const Actor& actor, TimePoint at, int64_t ticket_id, std::string kind) {
-  domain::Event e;
-  e.ticket_id = ticket_id;
-  e.entity = "ticket";
-  e.entity_id = ticket_id;
-  e.at = at;
-  e.actor_user_id = actor.user_id();
-  e.actor_label = actor.label;
-  e.kind = std::move(kind);
-  return e;
-}
 
 struct Resolver {
   Connection& c;
@@ -207,38 +194,6 @@ Error invalid(Fields errors) {
   return e;
 }
 
-Result<bool> can_see(Connection& c, const Actor& actor, const domain::Ticket& t) {
-  if (actor.has_right(domain::rights::kTicketsReadAll)) return true;
-  if (actor.user && actor.user->role == domain::Role::kCustomer)
-    return store::TicketStore(c).has_contact_email(t.id, actor.user->email);
-  return false;
-}
-
-Result<std::optional<domain::Ticket>> find_visible(Connection& c, const Actor& actor, const std::string& key) {
-  store::TicketStore tickets(c);
-  auto id = parse_id(key);
-  auto t = REDRESS_TRY(id ? tickets.find(*id) : tickets.find_by_number(key));
-  if (!t || !REDRESS_TRY(can_see(c, actor, *t))) return std::optional<domain::Ticket>();
-  return t;
-}
-
-Result<TicketDetail> load_detail(Connection& c, const Context& ctx, domain::Ticket t) {
-  TicketDetail d;
-  d.workflow = ctx.workflows.find(t.workflow);
-  d.contacts = REDRESS_TRY(store::ContactStore(c).find_many(t.contact_ids));
-  if (t.reason_id) d.reason = REDRESS_TRY(store::ReasonStore(c).find(*t.reason_id));
-  if (t.customer_id) d.customer = REDRESS_TRY(store::ContactStore(c).find_customer(*t.customer_id));
-  store::UserStore users(c);
-  for (const auto& [role, uid] : t.assignees) {
-    if (auto u = REDRESS_TRY(users.find(uid))) d.assignees[role] = domain::UserRef{u->id, u->name, u->email};
-  }
-  if (t.taken_by) {
-    if (auto u = REDRESS_TRY(users.find(*t.taken_by))) d.taken_by = domain::UserRef{u->id, u->name, u->email};
-  }
-  d.ticket = std::move(t);
-  return d;
-}
-
 std::string contact_list(const std::vector<domain::Contact>& contacts) {
   std::string out;
   for (const auto& c : contacts) {
@@ -334,7 +289,7 @@ Result<TicketDetail> TicketService::create(const Actor& actor, const NewTicket& 
       REDRESS_CHECK(events.append(e));
     }
     REDRESS_CHECK(store::TicketStore(c).reindex(t.id));
-    return load_detail(c, ctx_, std::move(t));
+    return load_detail(c, ctx_, actor, std::move(t));
   });
 }
 
@@ -342,7 +297,7 @@ Result<TicketDetail> TicketService::get(const Actor& actor, const std::string& k
   return ctx_.db.transact_value<TicketDetail>(store::TxMode::kRead, [&](Connection& c) -> Result<TicketDetail> {
     auto t = REDRESS_TRY(find_visible(c, actor, key));
     if (!t) return fail(Error::not_found("ticket"));
-    return load_detail(c, ctx_, std::move(*t));
+    return load_detail(c, ctx_, actor, std::move(*t));
   });
 }
 
@@ -478,7 +433,7 @@ Result<TicketDetail> TicketService::patch(const Actor& actor, const std::string&
       }
     }
     if (!errs.empty()) return fail(invalid(std::move(errs)));
-    if (changes.empty()) return load_detail(c, ctx_, std::move(t));
+    if (changes.empty()) return load_detail(c, ctx_, actor, std::move(t));
     t.updated_at = now;
     t = REDRESS_TRY(store::TicketStore(c).update(std::move(t)));
     store::EventStore events(c);
@@ -494,7 +449,7 @@ Result<TicketDetail> TicketService::patch(const Actor& actor, const std::string&
       REDRESS_CHECK(store::TicketStore(c).set_contacts(t.id, t.contact_ids));
       REDRESS_CHECK(store::TicketStore(c).reindex(t.id));
     }
-    return load_detail(c, ctx_, std::move(t));
+    return load_detail(c, ctx_, actor, std::move(t));
   });
 }
 

@@ -9,6 +9,7 @@
 #include "domain/ticket.h"
 #include "service/context.h"
 #include "store/ticket_store.h"
+#include "workflow/engine.h"
 
 namespace redress::service {
 
@@ -53,6 +54,8 @@ struct TicketDetail {
   std::optional<domain::Customer> customer;
   std::map<std::string, domain::UserRef> assignees;
   std::optional<domain::UserRef> taken_by;
+  // What the actor who asked may run now, with what each still needs.
+  std::vector<workflow::AvailableTransition> available;
 };
 
 struct TicketPage {

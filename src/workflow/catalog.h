@@ -3,7 +3,9 @@
 // an operator may point at a directory of their own). Validated at load: a bad file is
 // refused with one line naming the file and what is wrong. Immutable after load, so it is
 // shared between threads freely.
+#include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,10 +15,60 @@ namespace redress::workflow {
 
 using Labels = std::map<std::string, std::string>;  // language -> text
 
+// What happens when a ticket enters a status. Carried out by jobs after commit.
+struct EntryAction {
+  std::string kind;      // "notify" (routing table), "mail" (a template to the contacts), "clear_role"
+  std::string target;    // notify: a role or "contacts"; clear_role: the role
+  std::string template_id;  // mail/notify: which template
+};
+
 struct StatusDef {
   std::string id;
   std::string category;  // new, open, pending, closed
   Labels labels;
+  std::vector<EntryAction> on_enter;
+};
+
+// A custom field a workflow declares (issue 6 adds more uses).
+struct FieldDef {
+  std::string id;
+  std::string type;  // string, text, datetime, number, boolean, choice
+  Labels labels;
+  std::vector<std::string> choices;  // for type choice
+};
+
+// Who may run a transition. Any combination.
+struct Permission {
+  bool any_agent = false;           // "agent": any user with tickets.write
+  std::vector<std::string> roles;   // "role:team_member": the user holding that ticket role
+  bool customer = false;            // "customer": a contact of the ticket, logged in
+  bool system = false;              // "system": timers and intake
+};
+
+struct TransitionDef {
+  std::string id;
+  Labels labels;
+  std::vector<std::string> from;  // statuses it leaves ("*" in the file: every non-closed status)
+  std::string to;
+  Permission who;
+  bool note_required = false;
+  // What must be present once the transition's own changes are applied:
+  // "reason", "contact", "assignees.<role>", "fields.<id>", "public_reply".
+  std::vector<std::string> requires_;
+  // What the request may set in the same step: "assignees.<role>", "fields.<id>".
+  std::vector<std::string> sets;
+  // Roles emptied by the transition (decline clears the team member).
+  std::vector<std::string> clears_roles;
+};
+
+// After a time in a status, or at the time held in a datetime field, run a transition as
+// the system.
+struct TimerDef {
+  std::string id;
+  std::string status;
+  std::optional<std::chrono::seconds> after;  // "4d", "36h", "90m"
+  std::string at_field;                        // e.g. "reopen_at"
+  std::string transition;
 };
 
 struct WorkflowDef {
@@ -25,8 +77,13 @@ struct WorkflowDef {
   std::vector<std::string> roles;  // assignee roles on a ticket, e.g. team_member
   std::vector<StatusDef> statuses;
   std::string start_status;
+  std::vector<FieldDef> fields;
+  std::vector<TransitionDef> transitions;
+  std::vector<TimerDef> timers;
 
   const StatusDef* status(const std::string& id) const;
+  const TransitionDef* transition(const std::string& id) const;
+  const FieldDef* field(const std::string& id) const;
   bool has_role(const std::string& role) const;
 };
 
@@ -37,6 +94,9 @@ class WorkflowCatalog {
  public:
   // The workflows compiled into the binary.
   static Result<WorkflowCatalog> load_shipped();
+  // The shipped workflows, then every *.toml in directory (if not empty): a file whose id
+  // is a shipped one replaces it; two files with one id are refused.
+  static Result<WorkflowCatalog> load(const std::string& directory);
   // Parses one file's text; source names it in errors.
   static Result<WorkflowDef> parse(const std::string& text, const std::string& source);
 

@@ -19,6 +19,10 @@ std::unique_ptr<TestApp> TestApp::start(EngineParam engine, std::string& skip_re
     return nullptr;
   }
   app->runtime_ = std::move(*rt);
+  jobs::RunnerOptions ro;
+  ro.worker_id = "test";
+  app->runner_ = std::make_unique<jobs::JobRunner>(*app->runtime_->db, app->clock_, ro);
+  app::register_job_handlers(*app->runtime_, *app->runner_);
   app->metrics_ = std::make_unique<http::Metrics>();
   app->api_ = std::make_unique<http::Api>(*app->runtime_->context, app::api_options(settings), app->metrics_.get());
   http::ServerOptions so;
@@ -44,6 +48,7 @@ TestApp::~TestApp() {
   if (server_) server_->stop();
   server_.reset();
   api_.reset();
+  runner_.reset();
   runtime_.reset();
   database_.reset();
 }

@@ -31,6 +31,8 @@ class TestApp {
   service::Context& context() { return *runtime_->context; }
   store::Database& db() { return *runtime_->db; }
   const http::Api& api() const { return *api_; }
+  // Not started: tests run due jobs with run_due_once() after moving the FakeClock.
+  jobs::JobRunner& runner() { return *runner_; }
 
   // Creates an account (with a token) through the service, as the CLI would.
   TestUser add_user(const std::string& email, const std::string& role, const std::string& rights = "");
@@ -48,6 +50,7 @@ class TestApp {
   FakeClock clock_;
   std::unique_ptr<TestDatabase> database_;
   std::unique_ptr<app::Runtime> runtime_;
+  std::unique_ptr<jobs::JobRunner> runner_;
   std::unique_ptr<http::Metrics> metrics_;
   std::unique_ptr<http::Api> api_;
   std::unique_ptr<http::Server> server_;
