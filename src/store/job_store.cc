@@ -100,7 +100,8 @@ Result<void> JobStore::check_held(int64_t id, const std::string& worker) {
 
 Result<void> JobStore::complete(int64_t id, const std::string& worker, TimePoint now) {
   auto n = REDRESS_TRY(c_.execute(
-      "UPDATE jobs SET status = 'done', finished_at = ?, locked_by = NULL, locked_until = NULL "
+      // locked_by stays: which node ran a job is worth knowing afterwards.
+      "UPDATE jobs SET status = 'done', finished_at = ?, locked_until = NULL "
       "WHERE id = ? AND locked_by = ? AND status = 'running'",
       {to_micros(now), id, worker}));
   if (n == 0) return ::redress::fail(lease_lost(id));
