@@ -3,6 +3,7 @@
 #include "service/account_service.h"
 #include "service/directory_service.h"
 #include "service/ticket_service.h"
+#include "service/transition_service.h"
 #include "store/user_store.h"
 
 namespace redress::app {
@@ -113,7 +114,27 @@ Result<std::vector<DemoLogin>> seed_demo(service::Context& ctx) {
         t.assignees["investigator"] = service::Ref{users[1 + (round % 2)].id, ""};
       t.customer = service::Ref{std::nullopt, i % 3 == 0 ? "Maison Dubois SARL" : "Northwind Traders"};
       auto actor = service::Actor::of(users[1 + (i % 2)]);
-      REDRESS_CHECK(tickets.create(actor, t));
+      auto made = REDRESS_TRY(tickets.create(actor, t));
+      // Move some tickets along their workflow so the desk shows every kind of status.
+      const std::string key = std::to_string(made.ticket.id);
+      service::TransitionService transitions(ctx);
+      auto step = [&](const service::Actor& who, const std::string& id, nlohmann::json fields = nlohmann::json::object(),
+                      std::string note = "") -> Result<void> {
+        REDRESS_CHECK(transitions.run(who, key, {id, std::move(note), std::move(fields), {}}));
+        return {};
+      };
+      const std::string wf = d.workflow;
+      if (wf == "support-request" && round >= 1) {
+        REDRESS_CHECK(step(actor, "open"));
+        if (round == 2 && i % 2 == 0) {
+          REDRESS_CHECK(step(actor, "postpone", {{"reopen_at", format_rfc3339(ctx.clock.now() + std::chrono::days(3))}}));
+        }
+      } else if (wf == "customer-complaint" && round >= 1) {
+        REDRESS_CHECK(step(actor, "assign"));
+        if (round == 2) REDRESS_CHECK(step(actor, "accept"));  // the team member is the creating agent
+      } else if (wf == "complaint-investigation" && round >= 1) {
+        REDRESS_CHECK(step(service::Actor::of(users[1 + (round % 2)]), "investigate"));
+      }
     }
   }
   return logins;

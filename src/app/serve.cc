@@ -4,7 +4,6 @@
 #include <iostream>
 #include <pthread.h>
 #include <thread>
-#include <unistd.h>
 
 #include "app/demo.h"
 #include "app/runtime.h"
@@ -63,8 +62,7 @@ int serve(const Settings& settings, const ServeOptions& options) {
   }
 
   Runtime& runtime = **rt;
-  jobs::RunnerOptions ro;
-  ro.worker_id = host + ":" + std::to_string(::getpid());
+  jobs::RunnerOptions ro;  // worker_id left empty: the runner uses hostname:pid, unique across nodes
   jobs::JobRunner runner(*runtime.db, *runtime.clock, ro);
   register_job_handlers(runtime, runner);
 
