@@ -1,6 +1,10 @@
 #include "workflow/catalog.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include <algorithm>
 #include <map>
@@ -498,6 +502,64 @@ TEST(CatalogTest, BadFieldsAreRefused) {
   refusal(replaced(kValid, "type = \"datetime\"\n", "type = \"datetime\"\nchoices = [\"a\"]\n"));
   refusal(replaced(kValid, "labels = { en = \"Kind\" }\n", ""));
   refusal(replaced(kValid, "id = \"channel_kind\"", "id = \"reopen_at\""));
+}
+
+}  // namespace
+}  // namespace redress::workflow
+
+namespace redress::workflow {
+namespace {
+
+// An operator's directory of workflow files, removed afterwards.
+class WorkflowDirectory {
+ public:
+  WorkflowDirectory() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "redress-wf-XXXXXX").string();
+    dir_ = mkdtemp(pattern.data());
+  }
+  ~WorkflowDirectory() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+  std::string path() const { return dir_.string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+TEST(CatalogDirectoryTest, AFourthWorkflowFromTheDirectoryJoinsTheShippedOnes) {
+  WorkflowDirectory dir;
+  dir.write("demo.toml", kValid);
+  dir.write("notes.txt", "not a workflow");
+  auto catalog = WorkflowCatalog::load(dir.path());
+  ASSERT_TRUE(catalog) << catalog.error().message;
+  EXPECT_EQ(catalog->all().size(), 4u);
+  EXPECT_NE(catalog->find("demo"), nullptr);
+  EXPECT_NE(catalog->find("support-request"), nullptr);
+}
+
+TEST(CatalogDirectoryTest, AFileWithAShippedIdReplacesTheShippedWorkflow) {
+  WorkflowDirectory dir;
+  std::string text = kValid;
+  text.replace(text.find("id = \"demo\""), 11, "id = \"support-request\"");
+  dir.write("support.toml", text);
+  auto catalog = WorkflowCatalog::load(dir.path());
+  ASSERT_TRUE(catalog) << catalog.error().message;
+  EXPECT_EQ(catalog->all().size(), 3u);
+  EXPECT_EQ(catalog->find("support-request")->start_status, WorkflowCatalog::parse(kValid, "x")->start_status);
+}
+
+TEST(CatalogDirectoryTest, TwoFilesForOneWorkflowAndAMissingDirectoryAreRefused) {
+  WorkflowDirectory dir;
+  dir.write("a.toml", kValid);
+  dir.write("b.toml", kValid);
+  auto twice = WorkflowCatalog::load(dir.path());
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("b.toml"), std::string::npos) << twice.error().message;
+  auto missing = WorkflowCatalog::load("/nonexistent/redress-workflows");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("workflows.directory"), std::string::npos);
 }
 
 }  // namespace
