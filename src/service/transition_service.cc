@@ -79,7 +79,8 @@ Result<domain::Ticket> apply_transition(Connection& c, const Context& ctx, const
     if (action.kind == "clear_role") plan.assignee_changes[action.target] = std::nullopt;
   }
   for (const auto& [role, user] : plan.assignee_changes) {
-    auto before = t.assignees.contains(role) ? std::optional<int64_t>(t.assignees[role]) : std::nullopt;
+    std::optional<int64_t> before;
+    if (auto it = t.assignees.find(role); it != t.assignees.end()) before = it->second;
     if (before == user) continue;
     if (user) {
       t.assignees[role] = *user;
@@ -171,7 +172,8 @@ Result<TicketDetail> TransitionService::set_assignee(const Actor& actor, const s
       auto resolved = REDRESS_TRY(resolve_assignees(c, *wf, {{role, *user}}));
       next = resolved.at(role);
     }
-    auto before = t->assignees.contains(role) ? std::optional<int64_t>(t->assignees[role]) : std::nullopt;
+    std::optional<int64_t> before;
+    if (auto it = t->assignees.find(role); it != t->assignees.end()) before = it->second;
     if (before == next) return detail::load_detail(c, ctx_, actor, std::move(*t));
     REDRESS_CHECK(store::TicketStore(c).set_assignee(t->id, role, next));
     if (next) {
