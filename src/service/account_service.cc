@@ -8,15 +8,7 @@ namespace redress::service {
 namespace {
 
 domain::Event user_event(const Actor& actor, TimePoint at, int64_t user_id, std::string kind, nlohmann::json data) {
-  domain::Event e;
-  e.entity = "user";
-  e.entity_id = user_id;
-  e.at = at;
-  e.actor_user_id = actor.user_id();
-  e.actor_label = actor.label;
-  e.kind = std::move(kind);
-  e.data = std::move(data);
-  return e;
+  return event_by(actor, at, "user", user_id, std::move(kind), std::move(data));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "domain/ticket.h"
 #include "domain/ticket_number.h"
 #include "domain/user.h"
 #include "store/database.h"
@@ -35,6 +36,21 @@ struct Actor {
   std::optional<int64_t> user_id() const { return user ? std::optional<int64_t>(user->id) : std::nullopt; }
   std::string language() const { return user ? user->language : "en"; }
 };
+
+// A history event: what happened to which entity, when, and who did it. Callers set the
+// ticket, from/to and data as the change needs.
+inline domain::Event event_by(const Actor& actor, TimePoint at, std::string entity, std::optional<int64_t> entity_id,
+                              std::string kind, nlohmann::json data = nlohmann::json::object()) {
+  domain::Event e;
+  e.entity = std::move(entity);
+  e.entity_id = entity_id;
+  e.at = at;
+  e.actor_user_id = actor.user_id();
+  e.actor_label = actor.label;
+  e.kind = std::move(kind);
+  e.data = std::move(data);
+  return e;
+}
 
 // A reference given either as an id or as a natural key (email, code, name).
 struct Ref {

@@ -8,19 +8,6 @@
 namespace redress::service {
 namespace {
 
-domain::Event entity_event(const Actor& actor, TimePoint at, std::string entity, int64_t id, std::string kind,
-                           nlohmann::json data) {
-  domain::Event e;
-  e.entity = std::move(entity);
-  e.entity_id = id;
-  e.at = at;
-  e.actor_user_id = actor.user_id();
-  e.actor_label = actor.label;
-  e.kind = std::move(kind);
-  e.data = std::move(data);
-  return e;
-}
-
 Error invalid(std::map<std::string, std::string> fields) {
   Error e(ErrorCode::kInvalid, "the request has invalid fields");
   if (fields.size() == 1) e.message = fields.begin()->first + ": " + fields.begin()->second;
@@ -73,7 +60,7 @@ Result<ContactProfile> DirectoryService::create_contact(const Actor& actor, cons
       c.customer_id = p.customer->id;
     }
     p.contact = REDRESS_TRY(contacts.insert(c));
-    REDRESS_CHECK(store::EventStore(conn).append(entity_event(actor, c.created_at, "contact", p.contact.id,
+    REDRESS_CHECK(store::EventStore(conn).append(event_by(actor, c.created_at, "contact", p.contact.id,
         "contact.created", {{"name", c.name}, {"email", c.email.value_or("")}})));
     return p;
   });
@@ -131,7 +118,7 @@ Result<domain::Reason> DirectoryService::create_reason(const Actor& actor, const
   auto now = ctx_.clock.now();
   auto r = ctx_.db.transact_value<domain::Reason>(store::TxMode::kWrite, [&](store::Connection& conn) -> Result<domain::Reason> {
     auto made = REDRESS_TRY(store::ReasonStore(conn).insert(reason, now));
-    REDRESS_CHECK(store::EventStore(conn).append(entity_event(actor, now, "reason", made.id, "reason.created",
+    REDRESS_CHECK(store::EventStore(conn).append(event_by(actor, now, "reason", made.id, "reason.created",
         {{"workflow", made.workflow}, {"code", made.code}})));
     return made;
   });

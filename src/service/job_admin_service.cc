@@ -24,15 +24,8 @@ Result<store::Job> JobAdminService::retry(const Actor& actor, int64_t id) {
     auto job = REDRESS_TRY(jobs.find(id));
     if (!job) return fail(Error::not_found("job"));
     if (!REDRESS_TRY(jobs.retry(id, now))) return fail(Error::conflict("only a failed job can be retried", "job_not_failed"));
-    domain::Event e;
-    e.entity = "job";
-    e.entity_id = id;
-    e.at = now;
-    e.actor_user_id = actor.user_id();
-    e.actor_label = actor.label;
-    e.kind = "job.retried";
-    e.data = {{"kind", job->kind}, {"last_error", job->last_error.value_or("")}};
-    REDRESS_CHECK(store::EventStore(c).append(e));
+    REDRESS_CHECK(store::EventStore(c).append(event_by(actor, now, "job", id, "job.retried",
+        {{"kind", job->kind}, {"last_error", job->last_error.value_or("")}})));
     auto again = REDRESS_TRY(jobs.find(id));
     return *again;
   });

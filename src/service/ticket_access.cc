@@ -19,14 +19,8 @@ std::optional<int64_t> parse_id(const std::string& key) {
 }
 
 domain::Event ticket_event(const Actor& actor, TimePoint at, int64_t ticket_id, std::string kind) {
-  domain::Event e;
+  domain::Event e = event_by(actor, at, "ticket", ticket_id, std::move(kind));
   e.ticket_id = ticket_id;
-  e.entity = "ticket";
-  e.entity_id = ticket_id;
-  e.at = at;
-  e.actor_user_id = actor.user_id();
-  e.actor_label = actor.label;
-  e.kind = std::move(kind);
   return e;
 }
 
