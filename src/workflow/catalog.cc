@@ -408,12 +408,12 @@ class FileParser {
 
   Result<bool> check_reachable() {
     std::set<std::string> reached = {wf_.start_status};
-    std::deque<std::string> todo = {wf_.start_status};
-    while (!todo.empty()) {
-      std::string at = todo.front();
-      todo.pop_front();
+    std::deque<std::string> frontier = {wf_.start_status};
+    while (!frontier.empty()) {
+      std::string at = frontier.front();
+      frontier.pop_front();
       for (const auto& t : wf_.transitions) {
-        if (contains(t.from, at) && reached.insert(t.to).second) todo.push_back(t.to);
+        if (contains(t.from, at) && reached.insert(t.to).second) frontier.push_back(t.to);
       }
     }
     for (const auto& s : wf_.statuses) {
