@@ -14,6 +14,10 @@ build_pkgs=(
   libspdlog-dev libfmt-dev
   libcli11-dev
   libtoml11-dev
+  libgmime-3.0-dev        # MIME parse and compose
+  libgumbo-dev            # HTML5 parser for sanitising mail HTML
+  libcurl4-openssl-dev    # SMTP out, IMAP in
+  libkainjow-mustache-dev # mail templates
 )
 # What the tests and benchmarks need on top.
 test_pkgs=(
@@ -21,6 +25,10 @@ test_pkgs=(
   postgresql-15
   curl
   wrk
+  dovecot-imapd           # a real IMAP server for intake tests
+  swaks                   # a real SMTP client
+  python3-aiosmtpd        # a real SMTP server that keeps what it receives
+  clang libclang-rt-14-dev # libFuzzer for the mail parser
 )
 
 want=("${build_pkgs[@]}")

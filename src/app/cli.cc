@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/runtime.h"
+#include "app/mailgate.h"
 #include "app/serve.h"
 #include "core/log.h"
 #include "service/account_service.h"
@@ -59,6 +60,15 @@ int run_cli(int argc, char** argv) {
   auto* migrate_cmd = app.add_subcommand("migrate", "apply schema migrations");
   add_common(migrate_cmd, common);
 
+  auto* mailgate_cmd = app.add_subcommand("mailgate", "hand one mail from standard input to a server (for an MTA pipe)");
+  add_common(mailgate_cmd, common);
+  MailgateOptions mailgate;
+  mailgate_cmd->add_option("--url", mailgate.url, "the server's URL, e.g. http://127.0.0.1:8080")->required();
+  mailgate_cmd->add_option("--token-file", mailgate.token_file, "file holding an API token with the mail.intake right")
+      ->required();
+  mailgate_cmd->add_option("--mailbox", mailgate.mailbox, "the configured mailbox the mail arrived in");
+  mailgate_cmd->add_option("--timeout", mailgate.timeout_seconds, "seconds to wait for the server");
+
   auto* user_cmd = app.add_subcommand("user", "manage accounts");
   user_cmd->require_subcommand(1);
   auto* user_add = user_cmd->add_subcommand("add", "create an account");
@@ -96,8 +106,11 @@ int run_cli(int argc, char** argv) {
       return 2;
     }
     std::cerr << "redress: " << e.what() << " (see redress --help)\n";
-    return 2;
+    // An MTA bounces mail on any other code than 75: a mistyped pipe must not lose it.
+    return mailgate_cmd->parsed() ? kExitTempFail : 2;
   }
+
+  if (*mailgate_cmd) return run_mailgate(mailgate, std::cin, std::cerr);
 
   auto settings = settings_from(common);
   if (!settings) return report(settings.error());
@@ -107,7 +120,7 @@ int run_cli(int argc, char** argv) {
     if (!listen.empty()) settings->server.listen = listen;
     if (!base_url.empty()) settings->server.base_url = base_url;
     if (dev_clock) settings->server.dev_clock = true;
-    if (!smtp.empty()) log::warn("smtp_not_used", {{"reason", "outgoing mail is not built yet; --smtp is accepted and ignored"}});
+    if (!smtp.empty()) settings->mail.smtp_url = smtp;
     return serve(*settings, ServeOptions{demo});
   }
 

@@ -4,6 +4,7 @@
 
 #include "core/log.h"
 #include "service/job_admin_service.h"
+#include "service/outbox.h"
 #include "service/transition_service.h"
 #include "store/migrations.h"
 
@@ -34,9 +35,17 @@ Result<std::unique_ptr<Runtime>> open_runtime(const Settings& settings, const Cl
     log::info("migration_applied", {{"version", std::to_string(m.version)}, {"name", m.name}});
   }
   if (report_migrations && applied.empty()) std::cout << "schema up to date\n";
+  for (const auto& box : settings.mailboxes) {
+    const std::string wf = box.workflow.empty() ? settings.mail.default_workflow : box.workflow;
+    if (!rt->workflows.find(wf))
+      return fail(ErrorCode::kInvalid, "mailbox " + box.name + ": unknown workflow '" + wf + "'");
+  }
+  if (!rt->workflows.find(settings.mail.default_workflow))
+    return fail(ErrorCode::kInvalid, "mail.default_workflow: unknown workflow '" + settings.mail.default_workflow + "'");
+  rt->mail = std::make_unique<service::MailConfig>(REDRESS_TRY(service::MailConfig::load(settings, *rt->db)));
   rt->context = std::make_unique<service::Context>(service::Context{
       *rt->db, *rt->clock, rt->workflows, format, crypto::parse_password_cost(settings.auth.password_cost),
-      settings.auth.session_ttl_hours});
+      settings.auth.session_ttl_hours, rt->mail.get()});
   return rt;
 }
 
@@ -49,6 +58,10 @@ void register_job_handlers(Runtime& rt, jobs::JobRunner& runner) {
   runner.on_transactional(service::kTimerJobKind, [ctx](store::Connection& c, const store::Job& job) {
     return service::TransitionService(*ctx).fire_timer(c, job.payload);
   });
+  const auto& m = rt.settings.mail;
+  auto sender = std::make_shared<service::MailSender>(
+      *ctx, mail::SmtpSettings{m.smtp_url, m.smtp_username, m.smtp_password, m.smtp_starttls, m.smtp_timeout_seconds, ""});
+  runner.on_external(service::kMailSendJobKind, [sender](const store::Job& job) { return sender->send(job); });
 }
 
 }  // namespace redress::app

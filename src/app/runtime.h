@@ -10,6 +10,7 @@
 #include "http/metrics.h"
 #include "jobs/runner.h"
 #include "service/context.h"
+#include "service/mail_config.h"
 #include "store/database.h"
 #include "workflow/catalog.h"
 
@@ -22,6 +23,7 @@ struct Runtime {
   const Clock* clock = nullptr;
   std::unique_ptr<store::Database> db;
   workflow::WorkflowCatalog workflows;
+  std::unique_ptr<service::MailConfig> mail;
   std::unique_ptr<service::Context> context;
 };
 

@@ -9,6 +9,7 @@
 #include "app/runtime.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "jobs/mailbox_poller.h"
 
 namespace redress::app {
 
@@ -76,6 +77,7 @@ int serve(const Settings& settings, const ServeOptions& options) {
   so.port = port;
   so.threads = settings.server.threads;
   so.max_body_bytes = static_cast<uint64_t>(settings.server.max_body_bytes);
+  so.large_body_routes = {{"/api/v1/inbound/mail", static_cast<uint64_t>(settings.mail.max_message_bytes)}};
   so.max_header_bytes = static_cast<uint32_t>(settings.server.max_header_bytes);
   so.read_timeout = std::chrono::seconds(settings.server.read_timeout_seconds);
   so.shutdown_grace = std::chrono::seconds(settings.server.shutdown_grace_seconds);
@@ -96,6 +98,10 @@ int serve(const Settings& settings, const ServeOptions& options) {
   }
   std::cout << "Stop with Ctrl-C." << std::endl;
   runner.start();
+  // Mailboxes are polled by every node; the position kept in the database (under a
+  // per-mailbox lock on PostgreSQL) makes each mail stored once.
+  jobs::MailboxPoller poller(*runtime.context, settings.mailboxes, [&runner] { runner.poke(); });
+  poller.start();
 
   std::thread waiter([&] {
     int sig = 0;
@@ -104,6 +110,7 @@ int serve(const Settings& settings, const ServeOptions& options) {
     server.stop();
   });
   server.run();
+  poller.stop();
   runner.stop();
   // If run() ended for another reason, wake the waiter so it can be joined.
   pthread_kill(waiter.native_handle(), SIGTERM);

@@ -49,6 +49,25 @@ const std::vector<Setting>& settings_table() {
       {"auth", "secure_cookies", Kind::kBool, {}, {}, [](Settings& s, bool v) { s.auth.secure_cookies = v; }},
       {"workflows", "directory", Kind::kString,
        [](Settings& s, const std::string& v) { s.workflows.directory = v; }, {}, {}},
+      {"mail", "from_address", Kind::kString, [](Settings& s, const std::string& v) { s.mail.from_address = v; }, {}, {}},
+      {"mail", "from_name", Kind::kString, [](Settings& s, const std::string& v) { s.mail.from_name = v; }, {}, {}},
+      {"mail", "own_addresses", Kind::kString, [](Settings& s, const std::string& v) { s.mail.own_addresses = v; }, {}, {}},
+      {"mail", "secret", Kind::kString, [](Settings& s, const std::string& v) { s.mail.secret = v; }, {}, {}},
+      {"mail", "message_id_domain", Kind::kString,
+       [](Settings& s, const std::string& v) { s.mail.message_id_domain = v; }, {}, {}},
+      {"mail", "smtp_url", Kind::kString, [](Settings& s, const std::string& v) { s.mail.smtp_url = v; }, {}, {}},
+      {"mail", "smtp_username", Kind::kString, [](Settings& s, const std::string& v) { s.mail.smtp_username = v; }, {}, {}},
+      {"mail", "smtp_password", Kind::kString, [](Settings& s, const std::string& v) { s.mail.smtp_password = v; }, {}, {}},
+      {"mail", "smtp_starttls", Kind::kString, [](Settings& s, const std::string& v) { s.mail.smtp_starttls = v; }, {}, {}},
+      {"mail", "smtp_timeout_seconds", Kind::kInt, {},
+       [](Settings& s, int64_t v) { s.mail.smtp_timeout_seconds = static_cast<int>(v); }, {}},
+      {"mail", "auto_replies_per_sender_per_day", Kind::kInt, {},
+       [](Settings& s, int64_t v) { s.mail.auto_replies_per_sender_per_day = static_cast<int>(v); }, {}},
+      {"mail", "templates_dir", Kind::kString, [](Settings& s, const std::string& v) { s.mail.templates_dir = v; }, {}, {}},
+      {"mail", "max_message_bytes", Kind::kInt, {}, [](Settings& s, int64_t v) { s.mail.max_message_bytes = v; }, {}},
+      {"mail", "default_workflow", Kind::kString,
+       [](Settings& s, const std::string& v) { s.mail.default_workflow = v; }, {}, {}},
+      {"mail", "acknowledge", Kind::kBool, {}, {}, [](Settings& s, bool v) { s.mail.acknowledge = v; }},
       {"log", "level", Kind::kString, [](Settings& s, const std::string& v) { s.log.level = v; }, {}, {}},
       {"log", "format", Kind::kString, [](Settings& s, const std::string& v) { s.log.format = v; }, {}, {}},
   };
@@ -116,7 +135,60 @@ Result<void> validate(const Settings& s) {
       s.log.level != "error")
     return bad("log.level: must be trace, debug, info, warn or error");
   if (s.log.format != "text" && s.log.format != "json") return bad("log.format: must be text or json");
+  if (s.mail.from_address.find('@') == std::string::npos) return bad("mail.from_address: must be an e-mail address");
+  if (s.mail.smtp_starttls != "try" && s.mail.smtp_starttls != "require" && s.mail.smtp_starttls != "off")
+    return bad("mail.smtp_starttls: must be try, require or off");
+  if (s.mail.auto_replies_per_sender_per_day < 0) return bad("mail.auto_replies_per_sender_per_day: must be >= 0");
+  if (s.mail.max_message_bytes < 1024) return bad("mail.max_message_bytes: must be at least 1024");
   return {};
+}
+
+// [[mailboxes]]: an array of tables, each one IMAP mailbox (or a name for the mailgate).
+Result<std::vector<MailboxSettings>> parse_mailboxes(const toml::value& value, const std::string& source) {
+  const std::string top = "config " + source + ":" + std::to_string(value.location().line()) + ": ";
+  if (!value.is_array()) return fail(ErrorCode::kInvalid, top + "mailboxes must be [[mailboxes]] tables");
+  std::vector<MailboxSettings> out;
+  for (const auto& entry : value.as_array()) {
+    const std::string where = "config " + source + ":" + std::to_string(entry.location().line()) + ": ";
+    if (!entry.is_table()) return fail(ErrorCode::kInvalid, where + "each mailbox must be a table");
+    MailboxSettings m;
+    for (const auto& [key, v] : entry.as_table()) {
+      auto text = [&](std::string& into) -> Result<void> {
+        if (!v.is_string()) return fail(ErrorCode::kInvalid, where + "mailboxes." + key + " must be a string");
+        into = v.as_string().str;
+        return {};
+      };
+      if (key == "name") REDRESS_CHECK(text(m.name));
+      else if (key == "url") REDRESS_CHECK(text(m.url));
+      else if (key == "folder") REDRESS_CHECK(text(m.folder));
+      else if (key == "username") REDRESS_CHECK(text(m.username));
+      else if (key == "password") REDRESS_CHECK(text(m.password));
+      else if (key == "password_file") REDRESS_CHECK(text(m.password_file));
+      else if (key == "address") REDRESS_CHECK(text(m.address));
+      else if (key == "after") REDRESS_CHECK(text(m.after));
+      else if (key == "flag") REDRESS_CHECK(text(m.flag));
+      else if (key == "move_to") REDRESS_CHECK(text(m.move_to));
+      else if (key == "workflow") REDRESS_CHECK(text(m.workflow));
+      else if (key == "poll_seconds") {
+        if (!v.is_integer()) return fail(ErrorCode::kInvalid, where + "mailboxes.poll_seconds must be an integer");
+        m.poll_seconds = static_cast<int>(v.as_integer());
+      } else if (key == "acknowledge") {
+        if (!v.is_boolean()) return fail(ErrorCode::kInvalid, where + "mailboxes.acknowledge must be true or false");
+        m.acknowledge = v.as_boolean();
+      } else {
+        return fail(ErrorCode::kInvalid, where + "unknown setting mailboxes." + key);
+      }
+    }
+    if (m.name.empty()) return fail(ErrorCode::kInvalid, where + "mailboxes.name is required");
+    for (const auto& other : out) {
+      if (other.name == m.name) return fail(ErrorCode::kInvalid, where + "mailbox '" + m.name + "' is defined twice");
+    }
+    if (m.after != "flag" && m.after != "move")
+      return fail(ErrorCode::kInvalid, where + "mailboxes.after must be flag or move");
+    if (m.poll_seconds < 1) return fail(ErrorCode::kInvalid, where + "mailboxes.poll_seconds must be positive");
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 }  // namespace
@@ -144,6 +216,10 @@ Result<Settings> parse_settings(const std::string& toml_text, const std::string&
     }
     if (!root.is_table()) return fail(ErrorCode::kInvalid, "config " + source + ": not a TOML table");
     for (const auto& [section, table] : root.as_table()) {
+      if (section == "mailboxes") {
+        settings.mailboxes = REDRESS_TRY(parse_mailboxes(table, source));
+        continue;
+      }
       if (!table.is_table())
         return fail(ErrorCode::kInvalid, "config " + source + ": '" + section + "' must be a [section]");
       for (const auto& [key, value] : table.as_table()) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 
@@ -43,6 +44,44 @@ struct WorkflowSettings {
   std::string directory;
 };
 
+struct MailSettings {
+  std::string from_address = "support@localhost";  // our sender; replies come back here
+  std::string from_name = "Redress";
+  // Extra addresses that are ours (comma-separated): never auto-replied to.
+  std::string own_addresses;
+  // Key for signing our Message-IDs; empty: one is generated and kept in the database, so
+  // every node shares it.
+  std::string secret;
+  std::string message_id_domain;  // empty: the domain of from_address
+  std::string smtp_url;           // empty: mail is queued but not sent (logged)
+  std::string smtp_username;
+  std::string smtp_password;
+  std::string smtp_starttls = "try";  // try | require | off
+  int smtp_timeout_seconds = 30;
+  int auto_replies_per_sender_per_day = 5;
+  std::string templates_dir;  // admin-edited templates; shipped ones fill the gaps
+  int64_t max_message_bytes = 40LL << 20;
+  std::string default_workflow = "support-request";  // for mail that starts a ticket
+  bool acknowledge = true;  // default for mailboxes and the mailgate
+};
+
+// One IMAP mailbox polled by `serve` ([[mailboxes]] in the file).
+struct MailboxSettings {
+  std::string name;  // unique; also what `mailgate --mailbox` names
+  std::string url;   // imap://host:port or imaps://...; empty: a mailgate-only mailbox
+  std::string folder = "INBOX";
+  std::string username;
+  std::string password;
+  std::string password_file;  // read at start when password is empty
+  std::string address;        // our address for this mailbox (never auto-replied to)
+  std::string after = "flag";  // after commit: "flag" (add flag) or "move" (to move_to)
+  std::string flag = "\\Seen";
+  std::string move_to = "Processed";
+  int poll_seconds = 30;
+  std::string workflow;  // empty: mail.default_workflow
+  std::optional<bool> acknowledge;  // empty: mail.acknowledge
+};
+
 struct LogSettings {
   std::string level = "info";
   std::string format = "text";  // text | json
@@ -55,6 +94,8 @@ struct Settings {
   AuthSettings auth;
   WorkflowSettings workflows;
   LogSettings log;
+  MailSettings mail;
+  std::vector<MailboxSettings> mailboxes;
 };
 
 using EnvLookup = std::optional<std::string> (*)(const char* name);

@@ -72,3 +72,16 @@ TEST(CryptoTest, ConstantTimeEqualComparesContentAndLength) {
 
 }  // namespace
 }  // namespace redress::crypto
+
+TEST(Crypto, HmacMatchesRfc4231TestCase2) {
+  EXPECT_EQ(redress::crypto::hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(Crypto, Base64RoundTripsBinaryAndRejectsJunk) {
+  std::string bytes("\0\x01\xff\x80 text", 9);
+  auto encoded = redress::crypto::base64_encode(bytes);
+  EXPECT_EQ(redress::crypto::base64_decode(encoded), bytes);
+  EXPECT_EQ(redress::crypto::base64_encode("ab"), "YWI=");
+  EXPECT_FALSE(redress::crypto::base64_decode("not base64!").has_value());
+}

@@ -79,6 +79,7 @@ struct Message {
   std::optional<int64_t> author_contact_id;
   std::string body;
   TimePoint created_at;
+  std::optional<std::string> html;  // sanitised HTML of a mail, when it had some
 };
 
 // One row of the history. Appended in the transaction of the change it describes.

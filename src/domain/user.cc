@@ -26,7 +26,7 @@ const std::vector<std::string_view>& known_rights() {
   static const std::vector<std::string_view> all = {
       rights::kTicketsReadAll, rights::kTicketsWrite,  rights::kTicketsCreateOwn, rights::kTicketsAssignSelf,
       rights::kTicketsRelease, rights::kMessagesUse,   rights::kMessagesBlock,    rights::kContactsWrite,
-      rights::kReportsView,    rights::kAdmin,
+      rights::kReportsView,    rights::kMailIntake,    rights::kAdmin,
   };
   return all;
 }

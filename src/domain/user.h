@@ -28,6 +28,7 @@ inline constexpr std::string_view kMessagesUse = "messages.use";
 inline constexpr std::string_view kMessagesBlock = "messages.block";
 inline constexpr std::string_view kContactsWrite = "contacts.write";
 inline constexpr std::string_view kReportsView = "reports.view";
+inline constexpr std::string_view kMailIntake = "mail.intake";  // hand mail in (the mailgate's account)
 inline constexpr std::string_view kAdmin = "admin";  // users, reasons, workflows, routing
 }  // namespace rights
 

@@ -1,4 +1,5 @@
 #include "http/api.h"
+#include "http/api_support.h"
 
 #include <charconv>
 
@@ -10,7 +11,6 @@
 #include "http/views.h"
 
 namespace redress::http {
-namespace {
 
 Response json_response(int status, const nlohmann::json& body) {
   return Response::json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -30,6 +30,8 @@ Result<int> read_limit(const Request& r, int fallback, int max) {
   if (!n || *n > max) return fail(Error::invalid_field("limit", "an integer from 1 to " + std::to_string(max)));
   return static_cast<int>(*n);
 }
+
+namespace {
 
 std::optional<service::Ref> to_ref(const std::optional<std::pair<std::optional<int64_t>, std::string>>& v) {
   if (!v) return std::nullopt;
@@ -94,6 +96,8 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
       directory_(ctx),
       transitions_(ctx),
       jobs_(ctx),
+      intake_(ctx),
+      acknowledgements_(ctx),
       login_limiter_(ctx.clock, options.login_attempts_per_minute) {
   route("GET", "/healthz", Auth::kNone, &Api::healthz);
   route("GET", "/metrics", Auth::kNone, &Api::metrics);
@@ -121,6 +125,10 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("GET", "/api/v1/jobs", Auth::kRequired, &Api::list_jobs);
   route("POST", "/api/v1/jobs/{id}/retry", Auth::kRequired, &Api::retry_job);
   route("POST", "/api/v1/dev/clock", Auth::kRequired, &Api::move_clock);
+  route("POST", "/api/v1/inbound/mail", Auth::kRequired, &Api::inbound_mail);
+  route("POST", "/api/v1/tickets/{id}/acknowledgement", Auth::kRequired, &Api::acknowledge);
+  route("GET", "/api/v1/mail/failed", Auth::kRequired, &Api::list_failed_mails);
+  route("POST", "/api/v1/mail/failed/{id}/retry", Auth::kRequired, &Api::retry_failed_mail);
 }
 
 void Api::route(std::string method, std::string pattern, Auth auth, ApiHandler handler) {

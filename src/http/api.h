@@ -12,6 +12,8 @@
 #include "service/context.h"
 #include "service/directory_service.h"
 #include "service/job_admin_service.h"
+#include "service/acknowledgement_service.h"
+#include "service/mail_intake_service.h"
 #include "service/transition_service.h"
 #include "service/ticket_service.h"
 
@@ -74,6 +76,10 @@ class Api {
   Result<Response> list_jobs(Call&);
   Result<Response> retry_job(Call&);
   Result<Response> move_clock(Call&);
+  Result<Response> inbound_mail(Call&);
+  Result<Response> acknowledge(Call&);
+  Result<Response> list_failed_mails(Call&);
+  Result<Response> retry_failed_mail(Call&);
 
   service::Context& ctx_;
   const ApiOptions options_;
@@ -83,6 +89,8 @@ class Api {
   service::DirectoryService directory_;
   service::TransitionService transitions_;
   service::JobAdminService jobs_;
+  service::MailIntakeService intake_;
+  service::AcknowledgementService acknowledgements_;
   LoginRateLimiter login_limiter_;
   Router router_;
 };

@@ -126,10 +126,19 @@ Request from_beast(BeastRequest& in, const std::string& remote_address) {
 // Reads one request. A client that sent "Expect: 100-continue" (curl does for bodies over
 // 1 KiB) waits for an interim answer before sending the body; it gets one once the header
 // passed the limits, else it would stall for a second on every upload.
-asio::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buffer& buffer, Parser& parser) {
+asio::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buffer& buffer, Parser& parser,
+                                                const ServerOptions& options) {
   beast::error_code ec;
   co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return ec;
+  // Whole mails arrive on a few routes; everything else keeps the small limit.
+  const std::string_view target = parser.get().target();
+  for (const auto& [prefix, limit] : options.large_body_routes) {
+    if (target.starts_with(prefix)) {
+      parser.body_limit(limit);
+      break;
+    }
+  }
   if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
     bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_, 11};
     co_await bhttp::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, ec));
@@ -243,7 +252,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connecti
     parser.header_limit(options.max_header_bytes);
     parser.body_limit(options.max_body_bytes);
     stream.expires_after(options.read_timeout);
-    ec = co_await read_request(stream, buffer, parser);
+    ec = co_await read_request(stream, buffer, parser, options);
     connection->between_requests = false;
     if (ec) {
       if (auto rejection = rejection_for(ec)) {

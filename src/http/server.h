@@ -8,6 +8,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "http/message.h"
@@ -22,6 +24,8 @@ struct ServerOptions {
   int threads = 4;
   uint64_t max_body_bytes = 1 << 20;      // larger bodies get 413 before the handler runs
   uint32_t max_header_bytes = 16 << 10;   // larger headers get 431
+  // Target prefixes allowed a larger body than max_body_bytes (e.g. inbound mail).
+  std::vector<std::pair<std::string, uint64_t>> large_body_routes;
   std::chrono::seconds read_timeout{30};  // an idle or slow client is disconnected
   std::chrono::seconds shutdown_grace{20};
 };

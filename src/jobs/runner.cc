@@ -153,13 +153,13 @@ void JobRunner::run_one(const store::Job& job, const std::string& holder) {
       log::warn("job_lease_lost", {{"id", std::to_string(job.id)}, {"kind", job.kind}, {"worker", holder}});
       return;
     }
-    record_failure(job, holder, r.error().message);
+    record_failure(job, holder, r.error());
     return;
   }
   if (auto e = external_.find(job.kind); e != external_.end()) {
     auto r = guarded([&] { return e->second(job); });
     if (!r) {
-      record_failure(job, holder, r.error().message);
+      record_failure(job, holder, r.error());
       return;
     }
     auto done = db_.transact(store::TxMode::kWrite, [&](store::Connection& c) {
@@ -172,22 +172,24 @@ void JobRunner::run_one(const store::Job& job, const std::string& holder) {
     }
     return;
   }
-  record_failure(job, holder, "no handler for kind " + job.kind);
+  record_failure(job, holder, Error(ErrorCode::kInternal, "no handler for kind " + job.kind));
 }
 
-void JobRunner::record_failure(const store::Job& job, const std::string& holder, const std::string& error) {
+void JobRunner::record_failure(const store::Job& job, const std::string& holder, const Error& failure) {
   const TimePoint now = clock_.now();
+  const std::string& error = failure.message;
+  const bool permanent = failure.reason == store::kPermanentFailure;
   std::chrono::microseconds backoff = backoff_after(job.attempts);
   // At least a millisecond, so that run_due_once() under a still FakeClock terminates.
   backoff = std::max(backoff + jitter_for(backoff), std::chrono::microseconds(1000));
-  bool parked = job.attempts >= job.max_attempts;
+  bool parked = permanent || job.attempts >= job.max_attempts;
   log::warn("job_failed", {{"id", std::to_string(job.id)},
                            {"kind", job.kind},
                            {"attempt", std::to_string(job.attempts)},
                            {"parked", parked ? "true" : "false"},
                            {"error", error}});
   auto r = db_.transact(store::TxMode::kWrite, [&](store::Connection& c) {
-    return store::JobStore(c).fail(job.id, holder, error, now + backoff, now);
+    return store::JobStore(c).fail(job.id, holder, error, now + backoff, now, permanent);
   });
   if (!r) {
     // The lease will expire and the job be claimed again.

@@ -34,6 +34,7 @@ struct RunnerOptions {
   int batch = 16;
 };
 
+// A handler's error with reason store::kPermanentFailure parks the job at once.
 using TransactionalHandler = std::function<Result<void>(store::Connection&, const store::Job&)>;
 using ExternalHandler = std::function<Result<void>(const store::Job&)>;
 
@@ -65,7 +66,7 @@ class JobRunner {
   void worker_loop(std::string holder);
   Result<int> run_batch(const std::string& holder);
   void run_one(const store::Job& job, const std::string& holder);
-  void record_failure(const store::Job& job, const std::string& holder, const std::string& error);
+  void record_failure(const store::Job& job, const std::string& holder, const Error& failure);
 
   // Constant after start().
   store::Database& db_;

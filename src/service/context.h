@@ -13,6 +13,8 @@
 
 namespace redress::service {
 
+struct MailConfig;
+
 struct Context {
   store::Database& db;
   const Clock& clock;
@@ -20,6 +22,7 @@ struct Context {
   domain::TicketNumberFormat number_format;
   crypto::PasswordCost password_cost = crypto::PasswordCost::kInteractive;
   int session_ttl_hours = 12;
+  const MailConfig* mail = nullptr;  // set by app/ once the mail settings are resolved
 };
 
 // Who asks. A user for HTTP requests; "cli" or "system" (timers, mail intake) otherwise.

@@ -206,6 +206,12 @@ std::string contact_list(const std::vector<domain::Contact>& contacts) {
 }  // namespace
 
 Result<TicketDetail> TicketService::create(const Actor& actor, const NewTicket& input) {
+  return ctx_.db.transact_value<TicketDetail>(store::TxMode::kWrite, [&](Connection& c) -> Result<TicketDetail> {
+    return create_in(c, actor, input);
+  });
+}
+
+Result<TicketDetail> TicketService::create_in(Connection& c, const Actor& actor, const NewTicket& input) {
   const bool as_customer = actor.user && actor.user->role == domain::Role::kCustomer;
   if (!actor.has_right(domain::rights::kTicketsWrite) &&
       !(as_customer && actor.has_right(domain::rights::kTicketsCreateOwn)))
@@ -232,7 +238,7 @@ Result<TicketDetail> TicketService::create(const Actor& actor, const NewTicket& 
   if (!errors.empty()) return fail(invalid(std::move(errors)));
 
   auto now = ctx_.clock.now();
-  return ctx_.db.transact_value<TicketDetail>(store::TxMode::kWrite, [&](Connection& c) -> Result<TicketDetail> {
+  {
     Fields errs;
     Resolver resolve{c, actor, now, errs, {}};
     domain::Ticket t;
@@ -290,7 +296,7 @@ Result<TicketDetail> TicketService::create(const Actor& actor, const NewTicket& 
     }
     REDRESS_CHECK(store::TicketStore(c).reindex(t.id));
     return load_detail(c, ctx_, actor, std::move(t));
-  });
+  }
 }
 
 Result<TicketDetail> TicketService::get(const Actor& actor, const std::string& key) {

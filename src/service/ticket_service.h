@@ -80,6 +80,9 @@ class TicketService {
   explicit TicketService(Context& ctx) : ctx_(ctx) {}
 
   Result<TicketDetail> create(const Actor& actor, const NewTicket& input);
+  // The same inside the caller's write transaction (mail intake creates a ticket and
+  // records the mail in one commit).
+  Result<TicketDetail> create_in(store::Connection& c, const Actor& actor, const NewTicket& input);
   // key: a numeric id or a ticket number. NotFound also when the actor may not see it.
   Result<TicketDetail> get(const Actor& actor, const std::string& key);
   Result<TicketPage> list(const Actor& actor, ListQuery query);

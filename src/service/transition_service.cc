@@ -192,6 +192,11 @@ Result<TicketDetail> TransitionService::set_assignee(const Actor& actor, const s
   });
 }
 
+Result<domain::Ticket> TransitionService::run_in(Connection& c, const Actor& actor, domain::Ticket t,
+                                                const TransitionInput& input) {
+  return apply_transition(c, ctx_, actor, std::move(t), input, ctx_.clock.now());
+}
+
 Result<void> TransitionService::fire_timer(Connection& c, const nlohmann::json& payload) {
   if (!payload.is_object() || !payload.contains("ticket_id") || !payload.contains("status_seq"))
     return fail(Error::internal("timer job without ticket_id/status_seq"));

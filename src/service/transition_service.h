@@ -34,6 +34,11 @@ class TransitionService {
   Result<TicketDetail> set_assignee(const Actor& actor, const std::string& key, const std::string& role,
                                     const std::optional<Ref>& user);
 
+  // Runs a transition on t inside the caller's write transaction (mail intake reopening a
+  // closed request); returns the changed ticket.
+  Result<domain::Ticket> run_in(store::Connection& c, const Actor& actor, domain::Ticket t,
+                                const TransitionInput& input);
+
   // The timer job's work, inside the job's transaction: fires the transition as the system
   // if the ticket is still in the status entry that armed it; otherwise does nothing.
   Result<void> fire_timer(store::Connection& c, const nlohmann::json& payload);

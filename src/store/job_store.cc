@@ -109,17 +109,18 @@ Result<void> JobStore::complete(int64_t id, const std::string& worker, TimePoint
 }
 
 Result<void> JobStore::fail(int64_t id, const std::string& worker, const std::string& error, TimePoint retry_at,
-                            TimePoint now) {
+                            TimePoint now, bool park_now) {
   // claim() already counted this attempt. The ELSE branches name the column itself so
   // that PostgreSQL infers each parameter's type from the column.
   auto n = REDRESS_TRY(c_.execute(
       "UPDATE jobs SET "
-      "status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END, "
-      "due_at = CASE WHEN attempts >= max_attempts THEN due_at ELSE ? END, "
-      "finished_at = CASE WHEN attempts >= max_attempts THEN ? ELSE finished_at END, "
+      "status = CASE WHEN attempts >= max_attempts OR ? = 1 THEN 'failed' ELSE 'pending' END, "
+      "due_at = CASE WHEN attempts >= max_attempts OR ? = 1 THEN due_at ELSE ? END, "
+      "finished_at = CASE WHEN attempts >= max_attempts OR ? = 1 THEN ? ELSE finished_at END, "
       "last_error = ?, locked_by = NULL, locked_until = NULL "
       "WHERE id = ? AND locked_by = ? AND status = 'running'",
-      {to_micros(retry_at), to_micros(now), error, id, worker}));
+      {int64_t{park_now}, int64_t{park_now}, to_micros(retry_at), int64_t{park_now}, to_micros(now), error, id,
+       worker}));
   if (n == 0) return ::redress::fail(lease_lost(id));
   return {};
 }

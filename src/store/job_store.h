@@ -16,6 +16,10 @@
 
 namespace redress::store {
 
+// A job handler's error with this reason parks the job at once (e.g. an SMTP 5xx answer):
+// retrying cannot help; an admin may retry it by hand after fixing the cause.
+inline constexpr std::string_view kPermanentFailure = "permanent";
+
 struct NewJob {
   std::string kind;
   nlohmann::json payload = nlohmann::json::object();
@@ -56,9 +60,10 @@ class JobStore {
   Result<void> check_held(int64_t id, const std::string& worker);
   // Conflict (reason "lease_lost") when the job is no longer held by worker.
   Result<void> complete(int64_t id, const std::string& worker, TimePoint now);
-  // Back to pending at retry_at, or failed (parked) when attempts reached max_attempts.
+  // Back to pending at retry_at, or failed (parked) when attempts reached max_attempts or
+  // park_now is set (a failure that retrying cannot cure).
   Result<void> fail(int64_t id, const std::string& worker, const std::string& error, TimePoint retry_at,
-                    TimePoint now);
+                    TimePoint now, bool park_now = false);
   // Pending jobs with this key prefix become cancelled (a timer whose status was left).
   Result<int64_t> cancel_pending(const std::string& key_prefix, TimePoint now);
   // Failed (parked) jobs back to pending, attempts reset.

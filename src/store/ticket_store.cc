@@ -265,10 +265,10 @@ Result<void> TicketStore::reindex(int64_t ticket_id) {
 
 Result<domain::Message> TicketStore::add_message(const domain::Message& m) {
   auto row = REDRESS_TRY(c_.query_one(
-      "INSERT INTO messages (ticket_id, kind, visibility, author_user_id, author_contact_id, body, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "INSERT INTO messages (ticket_id, kind, visibility, author_user_id, author_contact_id, body, created_at, html) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
       {m.ticket_id, m.kind, m.visibility, null_or(m.author_user_id), null_or(m.author_contact_id), m.body,
-       to_micros(m.created_at)}));
+       to_micros(m.created_at), null_or(m.html)}));
   domain::Message out = m;
   out.id = row->integer(0);
   return out;
@@ -276,13 +276,13 @@ Result<domain::Message> TicketStore::add_message(const domain::Message& m) {
 
 Result<std::vector<domain::Message>> TicketStore::messages(int64_t ticket_id, bool include_internal) {
   auto rows = REDRESS_TRY(c_.query(
-      "SELECT id, ticket_id, kind, visibility, author_user_id, author_contact_id, body, created_at FROM messages "
+      "SELECT id, ticket_id, kind, visibility, author_user_id, author_contact_id, body, created_at, html FROM messages "
       "WHERE ticket_id = ? AND (? = 1 OR visibility = 'public') ORDER BY id",
       {ticket_id, int64_t{include_internal ? 1 : 0}}));
   std::vector<domain::Message> out;
   for (const auto& r : rows) {
     out.push_back(domain::Message{r.integer(0), r.integer(1), r.text(2), r.text(3), r.opt_integer(4),
-                                  r.opt_integer(5), r.text(6), from_micros(r.integer(7))});
+                                  r.opt_integer(5), r.text(6), from_micros(r.integer(7)), r.opt_text(8)});
   }
   return out;
 }

@@ -29,6 +29,7 @@ std::unique_ptr<TestApp> TestApp::start(EngineParam engine, std::string& skip_re
   so.port = 0;
   so.threads = 4;
   so.max_body_bytes = static_cast<uint64_t>(settings.server.max_body_bytes);
+  so.large_body_routes = {{"/api/v1/inbound/mail", static_cast<uint64_t>(settings.mail.max_message_bytes)}};
   so.max_header_bytes = static_cast<uint32_t>(settings.server.max_header_bytes);
   auto* api = app->api_.get();
   app->server_ = std::make_unique<http::Server>(so, [api](http::Request& r) { return api->dispatch(r); },

@@ -1,0 +1,136 @@
+#include "notify/templates.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <kainjow/mustache.hpp>
+
+#include "core/embedded.h"
+
+namespace redress::notify {
+namespace {
+
+namespace mustache = kainjow::mustache;
+
+bool safe_part(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+mustache::data to_data(const nlohmann::json& j) {
+  if (j.is_object()) {
+    mustache::data d{mustache::data::type::object};
+    for (const auto& [k, v] : j.items()) d.set(k, to_data(v));
+    return d;
+  }
+  if (j.is_array()) {
+    mustache::data d{mustache::data::type::list};
+    for (const auto& v : j) d.push_back(to_data(v));
+    return d;
+  }
+  if (j.is_boolean()) return j.get<bool>() ? mustache::data{mustache::data::type::bool_true}
+                                           : mustache::data{mustache::data::type::bool_false};
+  if (j.is_string()) return mustache::data{j.get<std::string>()};
+  if (j.is_null()) return mustache::data{std::string()};
+  return mustache::data{j.dump()};
+}
+
+Result<std::string> render_part(const std::string& text, const mustache::data& data, const std::string& what) {
+  mustache::mustache tmpl{text};
+  if (!tmpl.is_valid()) return fail(ErrorCode::kInvalid, what + ": " + tmpl.error_message());
+  // Mail text is not HTML: values go in as they are (text_to_html escapes later).
+  tmpl.set_custom_escape([](const std::string& s) { return s; });
+  return tmpl.render(data);
+}
+
+std::string escape_html(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string text_to_html(const std::string& text) {
+  std::string out;
+  std::istringstream in(text);
+  std::string line;
+  std::string paragraph;
+  auto flush = [&] {
+    if (!paragraph.empty()) out += "<p>" + paragraph + "</p>\n";
+    paragraph.clear();
+  };
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) {
+      flush();
+    } else {
+      if (!paragraph.empty()) paragraph += "<br>\n";
+      paragraph += escape_html(line);
+    }
+  }
+  flush();
+  return out;
+}
+
+Result<std::string> MailTemplates::source(const std::string& name, const std::string& language) const {
+  const std::string file = name + "." + language + ".txt";
+  if (!override_dir_.empty()) {
+    const auto path = std::filesystem::path(override_dir_) / file;
+    std::ifstream in(path, std::ios::binary);
+    if (in) {
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      return ss.str();
+    }
+  }
+  if (auto shipped = embedded_file("templates/mail/" + file)) return std::string(*shipped);
+  return fail(Error::not_found("mail template " + file));
+}
+
+Result<RenderedMail> MailTemplates::render(const std::string& name, const std::string& language,
+                                           const nlohmann::json& values) const {
+  if (!safe_part(name)) return fail(Error::invalid_field("template", "unknown template"));
+  std::string used = safe_part(language) ? language : "en";
+  auto text = source(name, used);
+  if (!text && text.error().code == ErrorCode::kNotFound && used != "en") {
+    used = "en";
+    text = source(name, used);
+  }
+  if (!text) return fail(text.error());
+  const std::string what = "mail template " + name + "." + used;
+  std::string_view body = *text;
+  if (!body.starts_with("Subject:")) return fail(ErrorCode::kInvalid, what + ": the first line must be 'Subject: ...'");
+  const auto eol = body.find('\n');
+  std::string subject_source(body.substr(8, eol == std::string_view::npos ? std::string_view::npos : eol - 8));
+  body = eol == std::string_view::npos ? std::string_view{} : body.substr(eol + 1);
+  while (body.starts_with("\n") || body.starts_with("\r\n")) body.remove_prefix(body.starts_with("\n") ? 1 : 2);
+
+  const auto data = to_data(values);
+  RenderedMail out;
+  out.language = used;
+  out.subject = REDRESS_TRY(render_part(subject_source, data, what + " (subject)"));
+  // Subjects are one line whatever a value held.
+  for (char& c : out.subject) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  const auto first = out.subject.find_first_not_of(' ');
+  out.subject = first == std::string::npos ? "" : out.subject.substr(first);
+  out.text = REDRESS_TRY(render_part(std::string(body), data, what));
+  out.html = text_to_html(out.text);
+  return out;
+}
+
+}  // namespace redress::notify

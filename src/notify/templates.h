@@ -1,0 +1,39 @@
+#pragma once
+// Mail templates, one file per template and language: "<name>.<lang>.txt", whose first
+// line is "Subject: ..." and the rest (after one blank line) the body, both mustache.
+// Files in the admin's templates directory win over the shipped ones (templates/mail/),
+// so an organisation edits wording without rebuilding; a missing language falls back to
+// English.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+
+namespace redress::notify {
+
+struct RenderedMail {
+  std::string language;  // the one actually used (after fallback)
+  std::string subject;
+  std::string text;
+  std::string html;  // the text as simple HTML paragraphs, values escaped
+};
+
+class MailTemplates {
+ public:
+  // override_dir may be empty (shipped templates only).
+  explicit MailTemplates(std::string override_dir) : override_dir_(std::move(override_dir)) {}
+
+  // kNotFound when neither language nor English exists; kInvalid when the file is broken
+  // (no Subject line, a mustache syntax error).
+  Result<RenderedMail> render(const std::string& name, const std::string& language, const nlohmann::json& values) const;
+
+ private:
+  Result<std::string> source(const std::string& name, const std::string& language) const;
+  std::string override_dir_;
+};
+
+// For the HTML alternative: text escaped, blank-line-separated paragraphs, line breaks kept.
+std::string text_to_html(const std::string& text);
+
+}  // namespace redress::notify

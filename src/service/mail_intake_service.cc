@@ -1,0 +1,446 @@
+#include "service/mail_intake_service.h"
+
+#include <fmt/format.h>
+
+#include "core/crypto.h"
+#include "core/log.h"
+#include "domain/validation.h"
+#include "mail/loop_guard.h"
+#include "mail/threading.h"
+#include "service/acknowledgement_service.h"
+#include "service/mail_config.h"
+#include "service/outbox.h"
+#include "service/ticket_access.h"
+#include "service/ticket_service.h"
+#include "service/transition_service.h"
+#include "store/contact_store.h"
+#include "store/event_store.h"
+#include "store/ticket_store.h"
+#include "store/user_store.h"
+
+namespace redress::service {
+namespace {
+
+using store::Connection;
+
+constexpr size_t kMaxDescription = 100000;  // as TicketService allows
+constexpr size_t kExcerpt = 600;
+
+Error rejected(std::string code, std::string message) {
+  Error e(ErrorCode::kInvalid, std::move(message));
+  e.reason = "mail_rejected";
+  e.fields["mail"] = std::move(code);
+  return e;
+}
+
+// Cut at a UTF-8 character boundary.
+std::string clip(const std::string& s, size_t limit) {
+  if (s.size() <= limit) return s;
+  size_t n = limit;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+std::string dedupe_key_of(const mail::ParsedMail& m) {
+  if (!m.message_id.empty()) return "mid:" + m.message_id;
+  // No Message-ID (some scanners and old clients): the same sender, date, subject and
+  // text twice is the same mail.
+  const std::string from = m.from ? m.from->email : "";
+  const std::string date = m.date ? std::to_string(to_micros(*m.date)) : "";
+  return "hash:" + crypto::sha256_hex(from + "\n" + date + "\n" + m.subject + "\n" + m.text);
+}
+
+std::string language_of(const mail::ParsedMail& m) {
+  std::string primary = domain::lower_ascii(m.content_language.substr(0, m.content_language.find_first_of("-_,; ")));
+  return domain::is_language_tag(primary) ? primary : "";
+}
+
+struct Routed {
+  std::optional<domain::Ticket> ticket;
+  std::string routing;
+  nlohmann::json detail = nlohmann::json::object();
+};
+
+// Finds the ticket a mail answers: our signed Message-IDs first (they cannot be forged),
+// then any Message-ID we have seen on a ticket, then the subject tag, which counts only
+// when the sender is a contact of that ticket (anyone can type a number).
+Result<Routed> route(const Context& ctx, Connection& c, const mail::ParsedMail& m) {
+  store::TicketStore tickets(c);
+  store::MailStore mails(c);
+  Routed out;
+  std::vector<std::pair<std::string, std::string>> ids;  // id, header
+  for (const auto& id : m.in_reply_to) ids.emplace_back(id, "in-reply-to");
+  for (auto it = m.references.rbegin(); it != m.references.rend(); ++it) ids.emplace_back(*it, "references");
+  for (const auto& [id, header] : ids) {
+    if (auto signed_id = mail::signed_ticket_of(id, ctx.mail->secret)) {
+      if (auto t = REDRESS_TRY(tickets.find(*signed_id))) {
+        out.ticket = std::move(*t);
+        out.routing = "signed_message_id";
+        out.detail = {{"header", header}, {"message_id", id}};
+        return out;
+      }
+    }
+  }
+  for (const auto& [id, header] : ids) {
+    if (auto tid = REDRESS_TRY(mails.ticket_of_message_id(id))) {
+      if (auto t = REDRESS_TRY(tickets.find(*tid))) {
+        out.ticket = std::move(*t);
+        out.routing = "known_message_id";
+        out.detail = {{"header", header}, {"message_id", id}};
+        return out;
+      }
+    }
+  }
+  if (auto tag = mail::subject_tag(m.subject)) {
+    auto t = REDRESS_TRY(tickets.find_by_number(*tag));
+    const std::string sender = m.from ? m.from->email : "";
+    if (t && !sender.empty() && REDRESS_TRY(tickets.has_contact_email(t->id, sender))) {
+      out.ticket = std::move(*t);
+      out.routing = "subject_tag";
+      out.detail = {{"number", *tag}};
+      return out;
+    }
+    out.detail = {{"ignored_subject_tag", *tag},
+                  {"why", t ? "sender is not a contact of that ticket" : "no ticket with that number"}};
+  }
+  out.routing = "new_ticket";
+  return out;
+}
+
+// Best effort: a failed alert must not lose the customer's mail.
+Result<void> alert_taker(const Context& ctx, Connection& c, const domain::Ticket& t, const mail::ParsedMail& m) {
+  auto taker = REDRESS_TRY(store::UserStore(c).find(*t.taken_by));
+  if (!taker || !taker->active) return {};
+  const nlohmann::json values = {
+      {"user_name", taker->name},
+      {"number", t.number},
+      {"subject", t.subject},
+      {"from", m.from ? (m.from->name.empty() ? m.from->email : m.from->name + " <" + m.from->email + ">") : ""},
+      {"excerpt", clip(m.text, kExcerpt)},
+      {"link", ctx.mail->base_url + "/tickets/" + t.number}};
+  auto rendered = REDRESS_TRY(ctx.mail->templates.render("customer_mail_alert", taker->language, values));
+  OutboundMail alert;
+  alert.ticket_id = t.id;
+  alert.ticket_number = t.number;
+  alert.to = {mail::Address{taker->name, taker->email}};
+  alert.subject = rendered.subject;
+  alert.text = rendered.text;
+  alert.html = rendered.html;
+  alert.language = rendered.language;
+  alert.auto_submitted = "auto-generated";
+  alert.purpose = "alert";
+  alert.on_thread = false;
+  REDRESS_CHECK(queue_mail(ctx, c, alert));
+  return {};
+}
+
+// The system transition that leaves a closed status to an open one, if the workflow has one.
+const workflow::TransitionDef* reopening_transition(const workflow::WorkflowDef& wf, const std::string& status) {
+  for (const auto& tr : wf.transitions) {
+    if (!tr.who.system) continue;
+    if (std::find(tr.from.begin(), tr.from.end(), status) == tr.from.end()) continue;
+    const auto* to = wf.status(tr.to);
+    if (to && to->category != "closed") return &tr;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Result<IntakeResult> MailIntakeService::ingest(const std::string& raw, const IntakeOptions& options) {
+  if (!ctx_.mail) return fail(Error::internal("mail is not configured"));
+  if (!options.mailbox.empty() && !ctx_.mail->mailbox(options.mailbox))
+    return fail(Error::invalid_field("mailbox", "no mailbox named '" + options.mailbox + "'"));
+  auto taken = ctx_.db.transact_value<IntakeResult>(
+      store::TxMode::kWrite, [&](Connection& c) { return ingest_in(c, raw, options); });
+  if (taken || taken.error().reason != "mail_rejected") return taken;
+  Error why = taken.error();
+  auto kept = REDRESS_TRY(ctx_.db.transact_value<store::FailedMail>(
+      store::TxMode::kWrite, [&](Connection& c) { return keep_failed(c, raw, options, why); }));
+  why.fields["failed_mail"] = std::to_string(kept.id);
+  return fail(std::move(why));
+}
+
+Result<store::FailedMail> MailIntakeService::keep_failed(Connection& c, const std::string& raw,
+                                                         const IntakeOptions& options, const Error& why) {
+  const TimePoint now = ctx_.clock.now();
+  store::MailStore mails(c);
+  store::FailedMail f;
+  f.mailbox = options.mailbox;
+  f.source = options.source;
+  auto code = why.fields.find("mail");
+  f.reason = code != why.fields.end() ? code->second : "rejected";
+  f.detail = why.message;
+  f.raw_sha256 = REDRESS_TRY(mails.put_blob(raw, now));
+  f.status = "failed";
+  f.created_at = f.updated_at = now;
+  auto kept = REDRESS_TRY(mails.add_failed(f));
+  log::warn("mail_rejected", {{"failed_mail", std::to_string(kept.id)},
+                              {"mailbox", options.mailbox},
+                              {"reason", kept.reason},
+                              {"detail", kept.detail}});
+  return kept;
+}
+
+Result<IntakeResult> MailIntakeService::ingest_in(Connection& c, const std::string& raw, const IntakeOptions& options) {
+  if (!ctx_.mail) return fail(Error::internal("mail is not configured"));
+  const MailConfig& cfg = *ctx_.mail;
+  const TimePoint now = ctx_.clock.now();
+  if (static_cast<int64_t>(raw.size()) > cfg.settings.max_message_bytes)
+    return fail(rejected("too_large", fmt::format("the mail has {} bytes; at most {} are taken", raw.size(),
+                                                  cfg.settings.max_message_bytes)));
+  auto parsed = mail::parse_mail(raw);
+  if (!parsed) return fail(rejected("unparseable", "not a mail: " + parsed.error().message));
+  const mail::ParsedMail& m = *parsed;
+
+  store::MailStore mails(c);
+  IntakeResult result;
+  const std::string key = dedupe_key_of(m);
+  if (auto seen = REDRESS_TRY(mails.find_by_dedupe_key(key))) {
+    result.outcome = "duplicate";
+    result.mail_id = seen->id;
+    result.ticket_id = seen->ticket_id;
+    result.routing = seen->routing;
+    if (seen->ticket_id) {
+      if (auto t = REDRESS_TRY(store::TicketStore(c).find(*seen->ticket_id))) result.ticket_number = t->number;
+    }
+    return result;
+  }
+  // One of our own mails coming back (a copy to our own mailbox): already on its ticket.
+  if (!m.message_id.empty() && mail::signed_ticket_of(m.message_id, cfg.secret)) {
+    if (auto ours = REDRESS_TRY(mails.find_by_dedupe_key("out:" + m.message_id))) {
+      result.outcome = "duplicate";
+      result.mail_id = ours->id;
+      result.ticket_id = ours->ticket_id;
+      result.routing = "own_mail";
+      return result;
+    }
+  }
+
+  const std::string sender = m.from ? m.from->email : "";
+  store::MailRecord record;
+  record.direction = "in";
+  record.message_id = m.message_id.empty() ? key : m.message_id;
+  record.dedupe_key = key;
+  record.mailbox = options.mailbox;
+  record.source = options.source;
+  record.from_address = sender;
+  for (const auto* list : {&m.to, &m.cc}) {
+    for (const auto& a : *list) record.recipients.push_back(a.email);
+  }
+  record.subject = m.subject;
+  record.status = "stored";
+  record.created_at = now;
+  record.raw_sha256 = REDRESS_TRY(mails.put_blob(raw, now));
+
+  store::TicketStore tickets(c);
+  store::EventStore events(c);
+  const Actor system = Actor::system();
+
+  if (m.bounce) {
+    std::optional<int64_t> tid;
+    if (m.bounce->original_message_id) {
+      tid = mail::signed_ticket_of(*m.bounce->original_message_id, cfg.secret);
+      if (!tid) tid = REDRESS_TRY(mails.ticket_of_message_id(*m.bounce->original_message_id));
+    }
+    std::optional<domain::Ticket> t;
+    if (tid) t = REDRESS_TRY(tickets.find(*tid));
+    if (!t) return fail(rejected("bounce_unmatched", "a delivery failure report for a mail that is not ours"));
+    for (const auto& address : m.bounce->failed_recipients) {
+      if (m.bounce->permanent) REDRESS_CHECK(mails.mark_bouncing(address, m.bounce->status, now));
+    }
+    domain::Message msg;
+    msg.ticket_id = t->id;
+    msg.kind = "bounce";
+    msg.visibility = "internal";
+    msg.body = m.text;
+    msg.created_at = now;
+    msg = REDRESS_TRY(tickets.add_message(msg));
+    record.ticket_id = t->id;
+    record.message_row_id = msg.id;
+    record.routing = "bounce";
+    record.routing_detail = {{"original_message_id", m.bounce->original_message_id.value_or("")},
+                             {"failed_recipients", m.bounce->failed_recipients},
+                             {"status", m.bounce->status},
+                             {"permanent", m.bounce->permanent}};
+    record = REDRESS_TRY(mails.insert(record));
+    domain::Event e = detail::ticket_event(system, now, t->id, "mail.bounced");
+    e.data = record.routing_detail;
+    e.data["mail_id"] = record.id;
+    REDRESS_CHECK(events.append(e));
+    result.outcome = "bounce";
+    result.mail_id = record.id;
+    result.ticket_id = t->id;
+    result.ticket_number = t->number;
+    result.routing = record.routing;
+    result.routing_detail = record.routing_detail;
+    return result;
+  }
+
+  if (sender.empty() || !domain::is_plausible_email(sender))
+    return fail(rejected("no_sender", "the mail has no usable From address"));
+
+  auto routed = REDRESS_TRY(route(ctx_, c, m));
+  const std::string automated = mail::automated_mail_reason(m);
+  std::optional<int64_t> author;
+  if (auto ct = REDRESS_TRY(store::ContactStore(c).find_by_email(sender))) author = ct->id;
+
+  domain::Ticket t;
+  bool created = false;
+  if (!routed.ticket) {
+    const MailboxSettings* box = cfg.mailbox(options.mailbox);
+    NewTicket nt;
+    nt.workflow = cfg.workflow_for(box);
+    nt.subject = m.subject.empty() ? "(no subject)" : clip(m.subject, 500);
+    nt.description = clip(m.text, kMaxDescription);
+    nt.channel = "mail";
+    ContactInput main;
+    main.email = sender;
+    main.name = m.from->name.empty() ? sender.substr(0, sender.find('@')) : m.from->name;
+    if (auto lang = language_of(m); !lang.empty()) main.language = lang;
+    main.main = true;
+    nt.contacts.push_back(main);
+    auto detail = TicketService(ctx_).create_in(c, system, nt);
+    if (!detail) {
+      // A mailbox pointing at a workflow that does not exist is a configuration error the
+      // admin fixes; the mail must wait for that, not be refused.
+      return fail(Error::unavailable("cannot open a ticket for the mail: " + detail.error().message));
+    }
+    t = detail->ticket;
+    created = true;
+    if (t.main_contact_id) author = t.main_contact_id;
+  } else {
+    t = std::move(*routed.ticket);
+  }
+
+  domain::Message msg;
+  msg.ticket_id = t.id;
+  msg.kind = "mail_in";
+  msg.visibility = "public";
+  msg.author_contact_id = author;
+  msg.body = m.text;
+  if (!m.html.empty()) msg.html = m.html;
+  msg.created_at = now;
+  msg = REDRESS_TRY(tickets.add_message(msg));
+  for (const auto& a : m.attachments) {
+    store::AttachmentRecord rec;
+    rec.message_id = msg.id;
+    if (!a.dropped) rec.blob_sha256 = REDRESS_TRY(mails.put_blob(a.data, now));
+    rec.filename = a.filename;
+    rec.content_type = a.content_type;
+    rec.content_id = a.content_id;
+    rec.is_inline = a.is_inline;
+    rec.size = a.size;
+    rec.dropped = a.dropped;
+    REDRESS_CHECK(mails.add_attachment(rec));
+  }
+
+  record.ticket_id = t.id;
+  record.message_row_id = msg.id;
+  record.routing = routed.routing;
+  record.routing_detail = routed.detail;
+  if (!automated.empty()) record.routing_detail["automated"] = automated;
+
+  if (!created) {
+    const workflow::WorkflowDef* wf = ctx_.workflows.find(t.workflow);
+    const auto* status = wf ? wf->status(t.status) : nullptr;
+    if (wf && status && status->category == "closed" && automated.empty()) {
+      if (const auto* tr = reopening_transition(*wf, t.status)) {
+        TransitionInput input;
+        input.transition = tr->id;
+        auto reopened = TransitionService(ctx_).run_in(c, system, t, input);
+        if (reopened) {
+          t = std::move(*reopened);
+          record.routing_detail["reopened_by"] = tr->id;
+        } else {
+          record.routing_detail["reopen_failed"] = reopened.error().message;
+        }
+      }
+    }
+    if (t.taken_by && automated.empty()) {
+      if (auto alerted = alert_taker(ctx_, c, t, m); !alerted) {
+        if (alerted.error().code == ErrorCode::kUnavailable) return fail(alerted.error());
+        record.routing_detail["alert_failed"] = alerted.error().message;
+      } else {
+        record.routing_detail["alerted_user"] = *t.taken_by;
+      }
+    }
+  }
+  record = REDRESS_TRY(mails.insert(record));
+
+  domain::Event e = detail::ticket_event(system, now, t.id, "mail.received");
+  e.data = {{"mail_id", record.id},
+            {"message_id", record.message_id},
+            {"from", sender},
+            {"routing", record.routing},
+            {"detail", record.routing_detail}};
+  REDRESS_CHECK(events.append(e));
+
+  if (created) {
+    const MailboxSettings* box = cfg.mailbox(options.mailbox);
+    if (!cfg.acknowledge_for(box)) {
+      record.routing_detail["acknowledgement"] = "off for this mailbox";
+    } else if (!automated.empty()) {
+      record.routing_detail["acknowledgement"] = "not sent: the mail looks automated (" + automated + ")";
+    } else {
+      auto ack = REDRESS_TRY(AcknowledgementService::queue(ctx_, c, system, t, {}, true));
+      record.routing_detail["acknowledgement"] = ack ? "queued" : "not sent: no recipient left after the loop rules";
+    }
+    REDRESS_CHECK(c.execute("UPDATE mail_messages SET routing_detail = ? WHERE id = ?",
+                            {record.routing_detail.dump(), record.id}));
+  }
+  REDRESS_CHECK(tickets.reindex(t.id));
+
+  result.outcome = created ? "created" : "appended";
+  result.mail_id = record.id;
+  result.ticket_id = t.id;
+  result.ticket_number = t.number;
+  result.routing = record.routing;
+  result.routing_detail = record.routing_detail;
+  return result;
+}
+
+Result<std::vector<store::FailedMail>> MailIntakeService::failed(const Actor& actor, const std::string& status,
+                                                                  int limit) {
+  if (!actor.has_right(domain::rights::kAdmin)) return fail(Error::forbidden("admins only", "right_missing"));
+  if (!status.empty() && status != "failed" && status != "retried" && status != "dismissed")
+    return fail(Error::invalid_field("status", "must be failed, retried or dismissed"));
+  return ctx_.db.transact_value<std::vector<store::FailedMail>>(
+      store::TxMode::kRead, [&](Connection& c) { return store::MailStore(c).list_failed(status, limit); });
+}
+
+Result<IntakeResult> MailIntakeService::retry_failed(const Actor& actor, int64_t id) {
+  if (!actor.has_right(domain::rights::kAdmin)) return fail(Error::forbidden("admins only", "right_missing"));
+  auto f = REDRESS_TRY(ctx_.db.transact_value<std::optional<store::FailedMail>>(
+      store::TxMode::kRead, [&](Connection& c) { return store::MailStore(c).find_failed(id); }));
+  if (!f) return fail(Error::not_found("failed mail"));
+  if (f->status != "failed") return fail(Error::conflict("this mail was already " + f->status, "not_failed"));
+  auto raw = REDRESS_TRY(ctx_.db.transact_value<std::optional<std::string>>(
+      store::TxMode::kRead, [&](Connection& c) { return store::MailStore(c).blob(f->raw_sha256); }));
+  if (!raw) return fail(Error::internal("the failed mail's content is missing"));
+  IntakeOptions options{f->mailbox, f->source};
+  auto taken = ctx_.db.transact_value<IntakeResult>(store::TxMode::kWrite, [&](Connection& c) -> Result<IntakeResult> {
+    auto r = REDRESS_TRY(ingest_in(c, *raw, options));
+    store::FailedMail done = *f;
+    done.status = "retried";
+    done.attempts += 1;
+    done.updated_at = ctx_.clock.now();
+    done.ticket_id = r.ticket_id;
+    REDRESS_CHECK(store::MailStore(c).update_failed(done));
+    return r;
+  });
+  if (taken || taken.error().reason != "mail_rejected") return taken;
+  // Still refused: count the attempt and say why now.
+  REDRESS_CHECK(ctx_.db.transact(store::TxMode::kWrite, [&](Connection& c) {
+    store::FailedMail again = *f;
+    again.attempts += 1;
+    again.detail = taken.error().message;
+    auto code = taken.error().fields.find("mail");
+    if (code != taken.error().fields.end()) again.reason = code->second;
+    again.updated_at = ctx_.clock.now();
+    return store::MailStore(c).update_failed(again);
+  }));
+  return taken;
+}
+
+}  // namespace redress::service
