@@ -116,6 +116,17 @@ constexpr Row kMatrix[] = {
   {"POST",   "/api/v1/jobs/{id}/retry",               Target::kOther, {401, 404, 403, 403, 403}},
   // The test server runs without --dev-clock: the endpoint does not exist for anyone logged in.
   {"POST",   "/api/v1/dev/clock",                     Target::kNone,  {401, 404, 404, 404, 404}},
+  // The matrix sends JSON: the account with mail.intake (the admin) gets past the right
+  // check to 415; mail_intake_test covers real mail.
+  {"POST",   "/api/v1/inbound/mail",                  Target::kNone,  {401, 415, 403, 403, 403}},
+  // With a CC address there is always someone to mail; customers may not send mail (403
+  // on their own ticket, 404 on another's).
+  {"POST",   "/api/v1/tickets/{id}/acknowledgement",  Target::kOwn,   {401, 202, 202, 403, 403}},
+  {"POST",   "/api/v1/tickets/{id}/acknowledgement",  Target::kOther, {401, 202, 202, 403, 404}},
+  {"GET",    "/api/v1/mail/failed",                   Target::kNone,  {401, 200, 403, 403, 403}},
+  // The kept mail has no sender: retrying refuses it again (422); the right comes first.
+  {"POST",   "/api/v1/mail/failed/{id}/retry",        Target::kOwn,   {401, 422, 403, 403, 403}},
+  {"POST",   "/api/v1/mail/failed/{id}/retry",        Target::kOther, {401, 404, 403, 403, 403}},
 };
 // clang-format on
 
@@ -180,6 +191,11 @@ class AuthzMatrixTest : public ::testing::Test {
     });
     ASSERT_TRUE(parked) << parked.error().message;
     parked_job_id_ = *parked;
+
+    // A mail refused for having no sender, kept in the failed list.
+    auto refused = service::MailIntakeService(app_->context()).ingest("Subject: nobody\r\n\r\nbody\r\n", {"", "api"});
+    ASSERT_FALSE(refused);
+    failed_mail_id_ = std::stoll(refused.error().fields.at("failed_mail"));
   }
 
   const TestUser* user_of(Role role) const {
@@ -208,6 +224,7 @@ class AuthzMatrixTest : public ::testing::Test {
       return own ? (self ? self : &customer_)->user.id : bystander_.user.id;
     }
     if (p.starts_with("/api/v1/jobs/")) return own ? parked_job_id_ : 999999;
+    if (p.starts_with("/api/v1/mail/failed/")) return own ? failed_mail_id_ : 999999;
     ADD_FAILURE() << "no id to put into " << p << "; teach id_for about it";
     return 0;
   }
@@ -235,6 +252,10 @@ class AuthzMatrixTest : public ::testing::Test {
     if (m == "PUT" && p == "/api/v1/tickets/{id}/assignees/{role}") return json{{"user", agent_.user.email}}.dump();
     if (m == "POST" && p == "/api/v1/jobs/{id}/retry") return "";  // takes no body
     if (m == "POST" && p == "/api/v1/dev/clock") return json{{"advance_seconds", 3600}}.dump();
+    if (m == "POST" && p == "/api/v1/inbound/mail") return "From: a@example.org\r\nSubject: x\r\n\r\nbody\r\n";
+    if (m == "POST" && p == "/api/v1/tickets/{id}/acknowledgement")
+      return json{{"cc", {"copy-" + n + "@example.org"}}}.dump();
+    if (m == "POST" && p == "/api/v1/mail/failed/{id}/retry") return "";  // takes no body
     if (m != "GET" && m != "DELETE") ADD_FAILURE() << "no body for " << m << " " << p << "; teach body_for about it";
     return "";
   }
@@ -255,6 +276,7 @@ class AuthzMatrixTest : public ::testing::Test {
   std::string other_ticket_number_;
   int64_t own_contact_id_ = 0, other_contact_id_ = 0;
   int64_t parked_job_id_ = 0;
+  int64_t failed_mail_id_ = 0;
   int serial_ = 0;
 };
 
