@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "support/http_client.h"
+#include "support/test_app.h"
 
 extern char** environ;
 
@@ -374,6 +375,67 @@ TEST_F(CliTest, ServeAnswersHealthzAndStopsCleanlyOnSigterm) {
   close(out[0]);
   ASSERT_TRUE(code.has_value()) << "serve did not stop after SIGTERM; stderr:\n" << log_text();
   EXPECT_EQ(*code, 0) << log_text();
+}
+
+// `redress mailgate` against a real server (in this process, SQLite): the MTA learns
+// from the exit code whether the mail is stored (0), refused for good (65) or must be
+// retried (75).
+class MailgateTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    REDRESS_START_TEST_APP(test::EngineParam::kSqlite, app_);
+    auto gate = app_->add_user("mailgate@example.com", "viewer", "mail.intake");
+    token_file_ = (dir_ / "token").string();
+    std::ofstream(token_file_) << gate.token << "\n";
+    url_ = "http://127.0.0.1:" + std::to_string(app_->port());
+  }
+
+  RunResult gate(const std::string& mail, const std::string& token_file) {
+    return run({"mailgate", "--url", url_, "--token-file", token_file}, mail);
+  }
+
+  static std::string mail(const std::string& from, const std::string& id) {
+    return "From: " + from + "\r\nTo: support@localhost\r\nSubject: Printer jammed\r\nMessage-ID: <" + id +
+           ">\r\n\r\nIt jams on every page.\r\n";
+  }
+
+  std::unique_ptr<test::TestApp> app_;
+  std::string token_file_;
+  std::string url_;
+};
+
+TEST_F(MailgateTest, StoredMailExitsZeroAndARepeatToo) {
+  auto first = gate(mail("ann@example.com", "g1@example.com"), token_file_);
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  auto repeat = gate(mail("ann@example.com", "g1@example.com"), token_file_);
+  EXPECT_EQ(repeat.exit_code, 0) << repeat.err;
+  EXPECT_EQ(app_->count("tickets"), 1);
+}
+
+TEST_F(MailgateTest, MailThatCanNeverBeTakenExits65AndIsKept) {
+  auto r = gate("Subject: from nobody\r\n\r\nbody\r\n", token_file_);
+  EXPECT_EQ(r.exit_code, 65) << r.err;
+  EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("no usable From"), std::string::npos) << r.err;
+  EXPECT_EQ(app_->count("failed_mails"), 1);
+  auto empty = gate("", token_file_);
+  EXPECT_EQ(empty.exit_code, 65) << empty.err;
+}
+
+TEST_F(MailgateTest, ProblemsTheAdminCanFixExit75SoTheMtaRetries) {
+  std::ofstream(dir_ / "bad-token") << "not-a-token\n";
+  auto bad_token = gate(mail("ann@example.com", "g2@example.com"), (dir_ / "bad-token").string());
+  EXPECT_EQ(bad_token.exit_code, 75) << bad_token.err;
+  auto no_file = gate(mail("ann@example.com", "g2@example.com"), (dir_ / "absent").string());
+  EXPECT_EQ(no_file.exit_code, 75) << no_file.err;
+  auto no_url = run({"mailgate", "--token-file", token_file_}, mail("ann@example.com", "g2@example.com"));
+  EXPECT_EQ(no_url.exit_code, 75) << no_url.err;
+  // Nothing listens on port 1.
+  auto down = run({"mailgate", "--url", "http://127.0.0.1:1", "--token-file", token_file_},
+                  mail("ann@example.com", "g2@example.com"));
+  EXPECT_EQ(down.exit_code, 75) << down.err;
+  EXPECT_EQ(app_->count("tickets"), 0);
 }
 
 }  // namespace

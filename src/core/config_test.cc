@@ -221,3 +221,58 @@ TEST_F(ConfigTest, EmptyPathLoadsDefaultsAndEnvironment) {
 
 }  // namespace
 }  // namespace redress
+
+namespace redress {
+namespace {
+
+Result<Settings> parse_mail_config(const std::string& toml) {
+  return parse_settings(toml, "mail.toml", [](const char*) -> std::optional<std::string> { return std::nullopt; });
+}
+
+TEST(MailConfig, MailboxesAreReadWithTheirOwnSettings) {
+  auto s = parse_mail_config(R"(
+[mail]
+from_address = "support@acme.example"
+smtp_url = "smtp://127.0.0.1:2525"
+auto_replies_per_sender_per_day = 2
+
+[[mailboxes]]
+name = "support"
+url = "imap://127.0.0.1:1143"
+username = "desk"
+password_file = "/etc/redress/imap.pw"
+after = "move"
+move_to = "Done"
+
+[[mailboxes]]
+name = "complaints"
+workflow = "customer-complaint"
+acknowledge = false
+)");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->mail.from_address, "support@acme.example");
+  EXPECT_EQ(s->mail.auto_replies_per_sender_per_day, 2);
+  ASSERT_EQ(s->mailboxes.size(), 2u);
+  EXPECT_EQ(s->mailboxes[0].after, "move");
+  EXPECT_EQ(s->mailboxes[0].folder, "INBOX");
+  EXPECT_EQ(s->mailboxes[0].flag, "\\Seen");
+  EXPECT_EQ(s->mailboxes[1].workflow, "customer-complaint");
+  EXPECT_EQ(s->mailboxes[1].acknowledge, std::optional<bool>(false));
+}
+
+TEST(MailConfig, MailboxMistakesAreNamedWithTheirLine) {
+  auto unknown = parse_mail_config("[[mailboxes]]\nname = \"a\"\nfolderr = \"x\"\n");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("mailboxes.folderr"), std::string::npos) << unknown.error().message;
+  EXPECT_NE(unknown.error().message.find("mail.toml:"), std::string::npos) << unknown.error().message;
+  auto twice = parse_mail_config("[[mailboxes]]\nname = \"a\"\n[[mailboxes]]\nname = \"a\"\n");
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("defined twice"), std::string::npos);
+  EXPECT_FALSE(parse_mail_config("[[mailboxes]]\nurl = \"imap://x\"\n"));  // no name
+  EXPECT_FALSE(parse_mail_config("[[mailboxes]]\nname = \"a\"\nafter = \"delete\"\n"));
+  EXPECT_FALSE(parse_mail_config("[mail]\nfrom_address = \"nobody\"\n"));
+  EXPECT_FALSE(parse_mail_config("[mail]\nsmtp_starttls = \"maybe\"\n"));
+}
+
+}  // namespace
+}  // namespace redress
