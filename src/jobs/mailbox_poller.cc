@@ -38,8 +38,13 @@ Result<void> lock_mailbox(Connection& c, const std::string& name) {
 
 Result<void> mark_on_server(mail::ImapClient& imap, const MailboxSettings& box, uint32_t uid) {
   auto done = box.after == "move" ? imap.move(uid, box.move_to) : imap.add_flag(uid, box.flag);
+  if (!done && done.error().reason == "folder_missing" && box.after == "move") {
+    // The first move into a folder nobody made yet.
+    REDRESS_CHECK(imap.create_folder(box.move_to));
+    done = imap.move(uid, box.move_to);
+  }
   // Gone already (moved or deleted by someone): nothing left to mark.
-  if (!done && done.error().code == ErrorCode::kNotFound) return {};
+  if (!done && done.error().code == ErrorCode::kNotFound && done.error().reason != "folder_missing") return {};
   return done;
 }
 

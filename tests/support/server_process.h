@@ -23,6 +23,8 @@ class ServerProcess {
   uint16_t port() const { return port_; }
   // SIGTERM and wait; the exit code, or nullopt if it had to be killed.
   std::optional<int> stop();
+  // SIGKILL, as a crash or the OOM killer would: no cleanup runs.
+  void kill_hard();
 
  private:
   pid_t pid_ = -1;
