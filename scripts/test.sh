@@ -7,7 +7,8 @@
 #   scripts/test.sh -R REGEX        only tests whose name matches REGEX (passed to ctest)
 #
 # Steps: install missing packages, configure + build the trees with Ninja, start the servers
-# the tests talk to (PostgreSQL today), run ctest in each tree, and print a summary.
+# the tests talk to (PostgreSQL, Dovecot IMAP, an SMTP capture server), run ctest in each
+# tree, and print a summary.
 # The last line of output is always `N passed, N failed` (both trees together); the exit
 # status is non-zero if a test failed, a tree did not build, or a server did not start.
 #
@@ -80,7 +81,7 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------------------------------
 # Services. One start function per server: it starts the server in a fresh temp dir,
 # registers its stop in `cleanups`, and exports the variable tests read to find it.
-# To add one (IMAP, SMTP capture, Chromium): write start_<name>, call it in start_services.
+# To add one (e.g. Chromium): write start_<name>, call it in start_services.
 
 # (They are called from an `if`, where bash ignores `set -e`: hence the explicit returns.)
 
@@ -95,8 +96,30 @@ start_postgres() {
   log "PostgreSQL: $url (data in $dir)"
 }
 
+start_imap() {
+  local dir url
+  # Under /tmp and short: Dovecot's unix sockets live in it (107-byte path limit), and the
+  # mail user must be able to reach its maildirs (the script opens DIR to it).
+  dir=$(mktemp -d /tmp/redress-imap.XXXXXX) || return 1
+  cleanups+=("scripts/imap-test-server.sh stop '$dir' >/dev/null; rm -rf '$dir'")
+  url=$(scripts/imap-test-server.sh start "$dir") || return 1
+  export REDRESS_TEST_IMAP_URL=$url REDRESS_TEST_IMAP_DIR=$dir
+  log "IMAP (Dovecot): $url (mail in $dir/mail)"
+}
+
+start_smtp() {
+  local dir url
+  dir=$(mktemp -d /tmp/redress-smtp.XXXXXX) || return 1
+  cleanups+=("scripts/smtp-capture-server.sh stop '$dir' >/dev/null; rm -rf '$dir'")
+  url=$(scripts/smtp-capture-server.sh start "$dir") || return 1
+  export REDRESS_TEST_SMTP_URL=$url REDRESS_TEST_SMTP_DIR=$dir
+  log "SMTP capture: $url (messages in $dir/messages)"
+}
+
 start_services() {
   start_postgres || return 1
+  start_imap || return 1
+  start_smtp || return 1
 }
 
 # ---------------------------------------------------------------------------------------

@@ -100,7 +100,8 @@ TEST_P(MailDeliveryTest, AcknowledgementArrivesThreadedTaggedAndInTheCustomersLa
   const std::string subject = header_of(m.raw, "Subject");
   EXPECT_NE(subject.find("[#" + number + "]"), std::string::npos) << subject;
   EXPECT_NE(subject.find("Nous avons bien reçu"), std::string::npos) << subject;  // decoded from RFC 2047
-  EXPECT_EQ(header_of(m.raw, "Content-Language"), "fr");
+  // GMime files Content-* headers under the body part: read this one from the bytes.
+  EXPECT_NE(m.raw.find("\r\nContent-Language: fr\r\n"), std::string::npos) << m.raw.substr(0, 800);
   EXPECT_EQ(header_of(m.raw, "Auto-Submitted"), "auto-replied");
   EXPECT_EQ(header_of(m.raw, "In-Reply-To"), "<order-4471@example.fr>");
   EXPECT_NE(header_of(m.raw, "References").find("<order-4471@example.fr>"), std::string::npos);
@@ -108,7 +109,6 @@ TEST_P(MailDeliveryTest, AcknowledgementArrivesThreadedTaggedAndInTheCustomersLa
   ASSERT_GT(id.size(), 2u);
   EXPECT_EQ(mail::signed_ticket_of(id.substr(1, id.size() - 2), app_->context().mail->secret),
             taken["ticket"]["id"].get<int64_t>());
-  // GMime keeps Content-* headers with the body part, so read this one from the bytes.
   EXPECT_NE(m.raw.find("\r\nContent-Type: multipart/alternative;"), std::string::npos) << m.raw;
   EXPECT_NE(m.raw.find("Content-Type: text/html; charset=utf-8"), std::string::npos);
   EXPECT_EQ(m.raw.find("\n\n"), std::string::npos) << "bare LF in what was sent";

@@ -266,6 +266,10 @@ TEST_P(MailIntakeTest, BounceLandsOnTheTicketOfTheBouncedMailAndMarksTheContact)
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM messages WHERE ticket_id = ? AND kind = 'bounce' AND visibility = 'internal'",
                    {id}),
             1);
+  // A bouncing address gets no more automatic mail.
+  auto next = post_mail(mail_from("jane@example.com", "Another problem", "x", "m5@example.com"));
+  EXPECT_NE(next.json()["routing_detail"]["acknowledgement"].get<std::string>().find("no recipient"), std::string::npos)
+      << next.body;
 }
 
 TEST_P(MailIntakeTest, RefusedMailIsKeptForAdminsAndCanBeRetried) {

@@ -26,9 +26,11 @@ class SmtpSender {
   SmtpSender& operator=(const SmtpSender&) = delete;
 
   // Sends raw (CRLF bytes) from envelope_from (may be "" for a null sender) to recipients.
-  // Errors: kUnavailable for what may work later (connection refused, timeout, 4xx);
-  // kInvalid for what will not (5xx, e.g. a recipient refused for good); the message says
-  // the server's reply.
+  // Errors: kUnavailable for what may work later (connection refused, timeout, 4xx, no
+  // STARTTLS when it is required, and a refused login: reason "smtp_login_failed", it works
+  // once the configuration is fixed; reason "smtp_off" when url is empty); kInvalid for what
+  // will not (5xx, e.g. a recipient refused for good, or an address that cannot be sent);
+  // the message says the server's reply.
   Result<void> send(const std::string& envelope_from, const std::vector<std::string>& recipients,
                     const std::string& raw);
 

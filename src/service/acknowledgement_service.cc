@@ -25,6 +25,15 @@ Result<std::optional<AcknowledgementResult>> AcknowledgementService::queue(const
       main_name = ct.name;
     }
   }
+  // Addresses that bounced for good get no more automatic mail until someone fixes them.
+  std::set<std::string> bouncing;
+  if (automatic) {
+    for (const auto& ct : contacts) {
+      if (!ct.email) continue;
+      auto row = REDRESS_TRY(c.query_one("SELECT 1 FROM contacts WHERE id = ? AND bouncing_since IS NOT NULL", {ct.id}));
+      if (row) bouncing.insert(domain::lower_ascii(*ct.email));
+    }
+  }
   AcknowledgementResult result;
   std::vector<mail::Address> to, cc;
   std::set<std::string> seen;
@@ -32,7 +41,9 @@ Result<std::optional<AcknowledgementResult>> AcknowledgementService::queue(const
     const std::string lower = domain::lower_ascii(email);
     if (!seen.insert(lower).second) return {};
     std::string why;
-    if (automatic) {
+    if (bouncing.contains(lower)) {
+      why = "bouncing";
+    } else if (automatic) {
       why = REDRESS_TRY(claim_auto_reply(ctx, c, lower));
     } else {
       why = mail::automated_address_reason(lower, ctx.mail->own_addresses);
