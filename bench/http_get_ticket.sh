@@ -7,33 +7,12 @@
 # here, ../shared/notes/boost-1.74.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source bench/lib.sh
 
-duration=${1:-10}
-connections=${2:-64}
-db_url=${3:-}
-
-command -v wrk >/dev/null || scripts/install-deps.sh --with-tests
-cmake --preset release >/dev/null
-cmake --build build-release --target redress -j2 >/dev/null
-
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-[[ -n $db_url ]] || db_url="sqlite:$work/bench.db"
-bin=build-release/redress
-"$bin" serve --demo --db "$db_url" --listen 127.0.0.1:0 >"$work/out" 2>"$work/err" &
-server_pid=$!
-for _ in $(seq 100); do
-  grep -q "running at" "$work/out" 2>/dev/null && break
-  sleep 0.1
-done
-url=$(sed -n 's/^Redress is running at \([^ ]*\).*/\1/p' "$work/out")
-[[ -n $url ]] || { cat "$work/err" >&2; echo "server did not start" >&2; exit 1; }
+# Sets duration, connections (default 64), db_url, bin and work; see bench/lib.sh.
+bench_setup 64 "$@"
+start_server --demo --db "$db_url"   # sets url
 token=$("$bin" user token --db "$db_url" --email admin@demo.redress.example --label bench)
 
 echo "GET $url/api/v1/tickets/1, ${duration}s, $connections connections, db ${db_url%%:*}"

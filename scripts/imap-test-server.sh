@@ -36,50 +36,18 @@ PASSWORD=redress         # every user's password
 START_TIMEOUT=30         # seconds to wait for the server to accept connections
 PORT_ATTEMPTS=5          # a port found free can be taken before Dovecot binds it: retry
 
-die() { echo "imap-test-server: $*" >&2; exit 1; }
-
-usage() {
-  echo "usage: $0 start|stop DIR" >&2
-  exit 2
-}
-
-# Prints a TCP port on 127.0.0.1 that is free right now (the kernel picks one for port 0).
-free_port() {
-  local py
-  py=$(command -v python3 || echo /usr/bin/python3)
-  "$py" -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
-}
-
-# True if process PID exists and is not a zombie (the daemonised master is reaped by PID 1,
-# which in some sandboxes happens only every second or two).
-alive() {
-  local state
-  kill -0 "$1" 2>/dev/null || return 1
-  state=$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
-  [[ $state != Z && $state != X ]]
-}
+# die, warn, usage, alive, read_pid, stop_pid, free_port, accepts, dispatch_start_stop
+# shellcheck source-path=SCRIPTDIR source=lib/servers.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/servers.sh"
 
 master_pid() {
-  local dir=$1 pid
-  [[ -f $dir/run/master.pid ]] || return 1
-  pid=$(head -n1 "$dir/run/master.pid" 2>/dev/null) || return 1
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  echo "$pid"
+  read_pid "$1/run/master.pid"
 }
 
 running() {
   local pid
   pid=$(master_pid "$1") || return 1
   alive "$pid"
-}
-
-accepts() {
-  # bash's /dev/tcp: no other tool needed to see whether the listener is up.
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 ensure_mail_user() {
@@ -208,7 +176,7 @@ start() {
       break
     fi
     if grep -q 'Address already in use' "$dir/dovecot.log" 2>/dev/null; then
-      echo "imap-test-server: port $port was taken, retrying" >&2
+      warn "port $port was taken, retrying"
       continue
     fi
     cat "$dir/dovecot.log" >&2 || true
@@ -226,8 +194,15 @@ start() {
     sleep 0.1
   done
 
+  # The listener can answer before the master has written its pid file: wait for that too,
+  # or stop could not find the server.
+  waited=0
+  until master_pid "$dir" >/dev/null; do
+    ((waited++ < START_TIMEOUT * 10)) || die "dovecot is up but $dir/run/master.pid is missing"
+    sleep 0.1
+  done
   local url="imap://127.0.0.1:$port"
-  master_pid "$dir" >"$dir/pid" || die "dovecot is up but $dir/run/master.pid is missing"
+  master_pid "$dir" >"$dir/pid"
   echo "$url" >"$dir/url"
   echo "$url"
 }
@@ -244,20 +219,8 @@ stop() {
   # Only signal the PID if it still is Dovecot's master (the PID may have been reused).
   [[ $(cat "/proc/$pid/comm" 2>/dev/null) == dovecot ]] || { rm -f "$dir/pid"; return 0; }
   # SIGTERM: the master stops its children and exits.
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in {1..100}; do alive "$pid" || break; sleep 0.1; done
-  if alive "$pid"; then
-    echo "imap-test-server: dovecot $pid did not stop, killing it" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-    for _ in {1..50}; do alive "$pid" || break; sleep 0.1; done
-  fi
-  ! alive "$pid" || die "dovecot $pid in $dir is still running"
+  stop_pid "$pid" dovecot TERM || die "dovecot $pid in $dir is still running"
   rm -f "$dir/pid"
 }
 
-(($# == 2)) || usage
-case $1 in
-  start) start "$2" ;;
-  stop) stop "$2" ;;
-  *) usage ;;
-esac
+dispatch_start_stop "$@"

@@ -27,12 +27,9 @@ PG_USER=redress          # superuser created by initdb, named in the URL
 START_TIMEOUT=30         # seconds to wait for the server to accept connections
 PORT_ATTEMPTS=5          # a port found free can be taken before postgres binds it: retry
 
-die() { echo "pg-test-server: $*" >&2; exit 1; }
-
-usage() {
-  echo "usage: $0 start|stop DIR" >&2
-  exit 2
-}
+# die, warn, usage, alive, read_pid, wait_gone, stop_pid, free_port, dispatch_start_stop
+# shellcheck source-path=SCRIPTDIR source=lib/servers.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/servers.sh"
 
 # Runs a command as the user that owns the cluster: `postgres` when we are root, else us.
 as_pg() {
@@ -43,35 +40,11 @@ as_pg() {
   fi
 }
 
-# Prints a TCP port on 127.0.0.1 that is free right now: the kernel picks one when binding
-# to port 0. The small race (someone else takes it before postgres binds) is handled by the
-# retry loop in start().
-free_port() {
-  local py
-  py=$(command -v python3 || echo /usr/bin/python3)
-  "$py" -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
-}
-
-# True if process PID exists and is not a zombie. The postmaster is orphaned once pg_ctl
-# exits, so after it dies it stays a zombie until PID 1 reaps it; some inits (this sandbox's)
-# reap only every second or two, and `kill -0` alone would make stop wait for that.
-alive() {
-  local state
-  kill -0 "$1" 2>/dev/null || return 1
-  state=$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
-  [[ $state != Z && $state != X ]]
-}
-
-# True if the postmaster whose PID is in DIR/postmaster.pid is alive.
+# True if the postmaster whose PID is in DIR/postmaster.pid is alive. (The postmaster is
+# orphaned once pg_ctl exits: `alive` does not count it once it is a zombie.)
 running() {
-  local dir=$1 pid
-  [[ -f $dir/postmaster.pid ]] || return 1
-  pid=$(head -n1 "$dir/postmaster.pid" 2>/dev/null) || return 1
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  local pid
+  pid=$(read_pid "$1/postmaster.pid") || return 1
   alive "$pid"
 }
 
@@ -133,7 +106,7 @@ start() {
     fi
     if grep -qE 'could not bind|Address already in use|could not create any TCP/IP sockets' \
          "$dir/server.log" 2>/dev/null; then
-      echo "pg-test-server: port $port was taken, retrying" >&2
+      warn "port $port was taken, retrying"
       continue
     fi
     cat "$dir/server.log" >&2 || true
@@ -172,26 +145,19 @@ stop() {
     return 0
   fi
   local pid
-  pid=$(head -n1 "$dir/postmaster.pid")
+  pid=$(read_pid "$dir/postmaster.pid")
 
   # Fast shutdown: disconnects clients and exits cleanly; -w waits until it is gone.
   if ! (cd "$dir" && as_pg "$PG_BIN/pg_ctl" -D "$dir" -m fast -w -t 30 stop >&2); then
-    echo "pg-test-server: pg_ctl stop failed, killing postmaster $pid" >&2
+    warn "pg_ctl stop failed, killing postmaster $pid"
     # Only signal the PID if it still is a postgres process (the PID may have been reused).
+    # SIGQUIT is postgres's immediate shutdown; SIGKILL follows if that does not do.
     if [[ $(cat "/proc/$pid/comm" 2>/dev/null) == postgres* ]]; then
-      kill -QUIT "$pid" 2>/dev/null || true      # immediate shutdown
-      for _ in {1..50}; do alive "$pid" || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
+      stop_pid "$pid" postmaster QUIT || die "postmaster $pid in $dir is still running"
     fi
   fi
-  for _ in {1..50}; do alive "$pid" || break; sleep 0.1; done
-  ! alive "$pid" || die "postmaster $pid in $dir is still running"
+  wait_gone "$pid" 5 || die "postmaster $pid in $dir is still running"
   rm -f "$dir/pid"
 }
 
-(($# == 2)) || usage
-case $1 in
-  start) start "$2" ;;
-  stop) stop "$2" ;;
-  *) usage ;;
-esac
+dispatch_start_stop "$@"

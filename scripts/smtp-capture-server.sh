@@ -25,33 +25,17 @@ PYTHON=${SMTP_CAPTURE_PYTHON:-/usr/bin/python3}
 SERVER=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/smtp_capture.py
 START_TIMEOUT=30   # seconds to wait for the server to accept connections
 
-die() { echo "smtp-capture-server: $*" >&2; exit 1; }
-
-usage() {
-  echo "usage: $0 start|stop DIR" >&2
-  exit 2
-}
-
-alive() {
-  local state
-  kill -0 "$1" 2>/dev/null || return 1
-  state=$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
-  [[ $state != Z && $state != X ]]
-}
+# die, usage, alive, read_pid, stop_pid, accepts, dispatch_start_stop
+# shellcheck source-path=SCRIPTDIR source=lib/servers.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/servers.sh"
 
 # The PID in DIR/pid, if it is alive and still our server (PIDs get reused).
 server_pid() {
-  local dir=$1 pid
-  [[ -f $dir/pid ]] || return 1
-  pid=$(head -n1 "$dir/pid" 2>/dev/null) || return 1
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  local pid
+  pid=$(read_pid "$1/pid") || return 1
   alive "$pid" || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'smtp_capture.py' || return 1
   echo "$pid"
-}
-
-accepts() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 start() {
@@ -107,20 +91,8 @@ stop() {
     rm -f "$dir/pid"
     return 0
   fi
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in {1..100}; do alive "$pid" || break; sleep 0.1; done
-  if alive "$pid"; then
-    echo "smtp-capture-server: $pid did not stop, killing it" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-    for _ in {1..50}; do alive "$pid" || break; sleep 0.1; done
-  fi
-  ! alive "$pid" || die "capture server $pid in $dir is still running"
+  stop_pid "$pid" "capture server" TERM || die "capture server $pid in $dir is still running"
   rm -f "$dir/pid"
 }
 
-(($# == 2)) || usage
-case $1 in
-  start) start "$2" ;;
-  stop) stop "$2" ;;
-  *) usage ;;
-esac
+dispatch_start_stop "$@"

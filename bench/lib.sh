@@ -1,0 +1,70 @@
+# shellcheck shell=bash
+# The prelude shared by the wrk benchmarks (bench/http_get_ticket.sh, bench/mail_intake.sh):
+# their command line, wrk, the Release build, a scratch directory and a `redress serve` on a
+# free loopback port that is stopped when the script exits. One copy, so that the benchmarks
+# measure the same way.
+#
+# Sourced, not executed, from the repository root (the scripts cd there first): it defines
+# functions only and leaves the shell options (set -euo pipefail) to the script.
+#
+#   bench_setup CONNECTIONS ARGS...  all of the prelude: bench_args, build_release,
+#                                    make_workdir, then db_url defaults to a fresh SQLite
+#                                    file in $work
+#   bench_args CONNECTIONS ARGS...   the command line [DURATION_SECONDS] [CONNECTIONS] [DB_URL]:
+#                                    sets duration (default 10), connections (default
+#                                    CONNECTIONS) and db_url (default empty)
+#   build_release                    installs wrk if missing, builds build-release/redress,
+#                                    sets bin
+#   make_workdir                     sets work (a new temporary directory); on exit the
+#                                    server is stopped and work removed
+#   start_server ARGS...             starts `$bin serve ARGS... --listen 127.0.0.1:0`, waits
+#                                    until it runs, sets server_pid and url
+
+# The variables are for the script that sources this file.
+# shellcheck disable=SC2034
+bench_args() {
+  local default_connections=$1
+  shift
+  duration=${1:-10}
+  connections=${2:-$default_connections}
+  db_url=${3:-}
+}
+
+build_release() {
+  command -v wrk >/dev/null || scripts/install-deps.sh --with-tests
+  cmake --preset release >/dev/null
+  cmake --build build-release --target redress -j2 >/dev/null
+  bin=build-release/redress
+}
+
+# The EXIT trap of make_workdir: stops the server, if started, and removes the directory.
+cleanup() {
+  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+
+make_workdir() {
+  work=$(mktemp -d)
+  server_pid=
+  trap cleanup EXIT
+}
+
+bench_setup() {
+  bench_args "$@"
+  build_release
+  make_workdir
+  [[ -n $db_url ]] || db_url="sqlite:$work/bench.db"
+}
+
+# Must not run in a subshell (e.g. $(start_server)): server_pid and url are set here, and
+# cleanup can only wait for a child of the script's own shell.
+start_server() {
+  "$bin" serve "$@" --listen 127.0.0.1:0 >"$work/out" 2>"$work/err" &
+  server_pid=$!
+  for _ in $(seq 100); do
+    grep -q "running at" "$work/out" 2>/dev/null && break
+    sleep 0.1
+  done
+  url=$(sed -n 's/^Redress is running at \([^ ]*\).*/\1/p' "$work/out")
+  [[ -n $url ]] || { cat "$work/err" >&2; echo "server did not start" >&2; exit 1; }
+}
