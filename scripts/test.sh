@@ -13,7 +13,8 @@
 # status is non-zero if a test failed, a tree did not build, or a server did not start.
 #
 # Environment: REDRESS_JOBS (default 2, the CI machine has 2 cores),
-#              REDRESS_TEST_TIMEOUT (seconds per test unless the test sets its own; default 300).
+#              REDRESS_TEST_TIMEOUT (seconds per test unless the test sets its own; default 300),
+#              REDRESS_FUZZ_SECONDS (how long the full run fuzzes the mail parser; default 120).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,6 +22,7 @@ repo=$PWD
 
 jobs=${REDRESS_JOBS:-2}
 test_timeout=${REDRESS_TEST_TIMEOUT:-300}
+fuzz_seconds=${REDRESS_FUZZ_SECONDS:-120}
 
 usage() {
   sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
@@ -216,6 +218,18 @@ if ((${#trees[@]})); then
       run_ctest "$tree"
     fi
   done
+fi
+
+# The mail parser meets hostile input: fuzz it for a bounded time on every full run (the
+# clang build is its own, see scripts/fuzz.sh). Counted as one test.
+if ((want_asan && want_plain)) && [[ ${#ctest_filter[@]} -eq 0 ]]; then
+  log "fuzzing the mail parser for ${fuzz_seconds}s"
+  if scripts/fuzz.sh "$fuzz_seconds" >&2; then
+    total_passed=$((total_passed + 1))
+  else
+    total_failed=$((total_failed + 1))
+    problems+=("scripts/fuzz.sh found a crash (see its output above)")
+  fi
 fi
 
 summary_and_exit
