@@ -148,11 +148,11 @@ const std::vector<AllowedElement>& allowed_elements() {
 // Dropped with everything inside: active content, document metadata, forms (phishing),
 // embedded media and foreign (SVG/MathML) content.
 const std::vector<std::string_view> kDroppedElements = {
-    "applet", "audio",  "base",     "basefont", "bgsound", "button", "canvas",   "datalist", "dialog",
-    "embed",  "frame",  "frameset", "head",     "iframe",  "input",  "keygen",   "link",     "map",
-    "math",   "meta",   "noembed",  "noframes", "noscript", "object", "optgroup", "option",   "output",
-    "param",  "portal",  "script",   "select",  "source", "style",    "svg",      "template",
-    "textarea", "title", "track",   "video",    "area",    "image",  "menuitem", "slot",
+    "applet", "area", "audio", "base", "basefont", "bgsound", "button", "canvas", "datalist",
+    "dialog", "embed", "frame", "frameset", "head", "iframe", "image", "input", "keygen", "link",
+    "map", "math", "menuitem", "meta", "noembed", "noframes", "noscript", "object", "optgroup",
+    "option", "output", "param", "portal", "script", "select", "slot", "source", "style", "svg",
+    "template", "textarea", "title", "track", "video",
 };
 
 const AllowedElement* find_allowed(std::string_view tag) {

@@ -202,14 +202,10 @@ class BodyReader {
     std::string type = media_type(object);
     int count = g_mime_multipart_get_count(multipart);
     if (count == 0) {
-      // A multipart GMime could not split (no boundary, or one that never occurs): what it
-      // holds is all in the prologue; show it rather than lose it.
-      const char* prologue = g_mime_multipart_get_prologue(multipart);
-      if (body_position && prologue && *prologue) {
-        Segment segment;
-        segment.plain = crlf_to_lf(to_utf8(prologue, "", candidates_));
-        segments.push_back(std::move(segment));
-      }
+      // No boundary, or one that never occurs. Its raw content (GMime keeps it as the
+      // prologue) would show MIME syntax and encoded attachments as text, so nothing is
+      // shown; the raw mail keeps it.
+      add_warning(mail_.warnings, "a " + type + " without parts: its content is not shown");
       return;
     }
     if (type == "multipart/alternative") {

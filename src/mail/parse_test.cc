@@ -313,6 +313,12 @@ TEST(ParseMailTest, PartAndDepthLimitsAreWarnings) {
   EXPECT_TRUE(has_warning(flat, "nesting"));
 }
 
+TEST(ParseMailTest, MultipartWithoutPartsIsAWarningNotAFailure) {
+  ParsedMail mail = parsed("From: a@example.com\nContent-Type: multipart/mixed; boundary=never\n\nraw\n--other--\n");
+  EXPECT_EQ(mail.text, "");
+  EXPECT_TRUE(has_warning(mail, "without parts"));
+}
+
 TEST(ParseMailTest, AttachedMessageIsAnAttachmentWithItsBytes) {
   ParsedMail mail = parsed(
       "From: a@example.com\nSubject: Fwd: inner\nContent-Type: multipart/mixed; boundary=b\n\n"
