@@ -53,6 +53,8 @@ total_failed=0
 problems=()
 
 summary_and_exit() {
+  # Stop the servers first, so that the summary is the last line (CI reads it there).
+  run_cleanups
   if ((${#problems[@]})); then
     printf 'problem: %s\n' "${problems[@]}"
   fi
