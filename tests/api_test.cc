@@ -345,6 +345,41 @@ TEST_P(ApiTest, PublicEndpointsIgnoreAStaleToken) {
   EXPECT_EQ(app_->call("rdr_revoked", "POST", "/api/v1/session", good.dump()).status, 200);
 }
 
+TEST_P(ApiTest, MessagingIsBlockedAndUnblockedWithItsRightAndRecorded) {
+  auto created = post("/api/v1/tickets", new_ticket());
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string path = "/api/v1/tickets/" + std::to_string(created.json()["id"].get<int64_t>());
+  EXPECT_FALSE(created.json()["messaging_blocked"].get<bool>());
+
+  // Agents do not hold messages.block by default; one who is given it may block.
+  expect_error(app_->call(agent_.token, "PUT", path + "/messaging", json{{"blocked", true}}.dump()), 403);
+  auto moderator = app_->add_user("moderator@example.com", "agent", "messages.block");
+  auto blocked = app_->call(moderator.token, "PUT", path + "/messaging", json{{"blocked", true}}.dump());
+  ASSERT_EQ(blocked.status, 200) << blocked.body;
+  EXPECT_TRUE(blocked.json()["messaging_blocked"].get<bool>());
+  EXPECT_TRUE(app_->call(agent_.token, "GET", path).json()["messaging_blocked"].get<bool>());
+  // Blocking again changes nothing and records nothing.
+  const int64_t events = app_->count("events");
+  EXPECT_EQ(app_->call(moderator.token, "PUT", path + "/messaging", json{{"blocked", true}}.dump()).status, 200);
+  EXPECT_EQ(app_->count("events"), events);
+
+  auto unblocked = app_->call(admin_.token, "PUT", path + "/messaging", json{{"blocked", false}}.dump());
+  EXPECT_FALSE(unblocked.json()["messaging_blocked"].get<bool>());
+  std::vector<std::string> kinds;
+  const json history = app_->call(agent_.token, "GET", path + "/history").json();
+  for (const auto& e : history["items"]) {
+    if (e["kind"].get<std::string>().starts_with("messaging.")) kinds.push_back(e["kind"]);
+  }
+  EXPECT_EQ(kinds, (std::vector<std::string>{"messaging.blocked", "messaging.unblocked"}));
+
+  expect_error(app_->call(admin_.token, "PUT", path + "/messaging", json{{"blocked", "yes"}}.dump()), 422, "blocked");
+  expect_error(app_->call(admin_.token, "PUT", path + "/messaging", json{{"blocked", nullptr}}.dump()), 422, "blocked");
+  expect_error(app_->call(admin_.token, "PUT", path + "/messaging", json::object().dump()), 422, "blocked");
+  expect_error(app_->call(admin_.token, "PUT", path + "/messaging", json{{"blocked", true}, {"why", "x"}}.dump()), 422, "why");
+  expect_error(app_->call(admin_.token, "PUT", "/api/v1/tickets/999999/messaging", json{{"blocked", true}}.dump()), 404);
+  EXPECT_EQ(app_->count("events"), events + 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ApiTest, ::testing::Values(EngineParam::kSqlite, EngineParam::kPostgres),
                          [](const auto& info) { return test::engine_name(info.param); });
 

@@ -88,6 +88,9 @@ constexpr Row kMatrix[] = {
   {"PATCH",  "/api/v1/tickets/{id}",           Target::kOther, {401, 200, 200, 403, 404}},
   {"GET",    "/api/v1/tickets/{id}/history",   Target::kOwn,   {401, 200, 200, 200, 403}},
   {"GET",    "/api/v1/tickets/{id}/history",   Target::kOther, {401, 200, 200, 200, 404}},
+  // messages.block is the admin's by default; agents get it as an extra right.
+  {"PUT",    "/api/v1/tickets/{id}/messaging",  Target::kOwn,   {401, 200, 403, 403, 403}},
+  {"PUT",    "/api/v1/tickets/{id}/messaging",  Target::kOther, {401, 200, 403, 403, 404}},
   {"GET",    "/api/v1/contacts",               Target::kNone,  {401, 200, 200, 200, 403}},
   {"POST",   "/api/v1/contacts",               Target::kNone,  {401, 201, 201, 403, 403}},
   {"GET",    "/api/v1/contacts/{id}",          Target::kOwn,   {401, 200, 200, 200, 403}},
@@ -242,6 +245,7 @@ class AuthzMatrixTest : public ::testing::Test {
     if (m == "POST" && p == "/api/v1/tickets")
       return json{{"workflow", "support-request"}, {"subject", "Matrix ticket " + n}, {"reason", reason_id_}}.dump();
     if (m == "PATCH" && p == "/api/v1/tickets/{id}") return json{{"fields", {{"matrix_step", n}}}}.dump();
+    if (m == "PUT" && p == "/api/v1/tickets/{id}/messaging") return json{{"blocked", serial_ % 2 == 0}}.dump();
     if (m == "POST" && p == "/api/v1/contacts")
       return json{{"name", "Contact " + n}, {"email", "contact-" + n + "@example.org"}}.dump();
     if (m == "POST" && p == "/api/v1/users")

@@ -110,6 +110,7 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("GET", "/api/v1/tickets/{id}", Auth::kRequired, &Api::get_ticket);
   route("PATCH", "/api/v1/tickets/{id}", Auth::kRequired, &Api::patch_ticket);
   route("GET", "/api/v1/tickets/{id}/history", Auth::kRequired, &Api::ticket_history);
+  route("PUT", "/api/v1/tickets/{id}/messaging", Auth::kRequired, &Api::set_messaging);
   route("GET", "/api/v1/contacts", Auth::kRequired, &Api::list_contacts);
   route("POST", "/api/v1/contacts", Auth::kRequired, &Api::create_contact);
   route("GET", "/api/v1/contacts/{id}", Auth::kRequired, &Api::get_contact);
@@ -361,6 +362,16 @@ Result<Response> Api::patch_ticket(Call& call) {
   if (const auto* fields = in.raw("fields"); fields && !fields->is_null()) p.fields = *fields;
   REDRESS_CHECK(in.finish());
   auto detail = REDRESS_TRY(tickets_.patch(call.actor(), call.params.at("id"), p));
+  return json_response(200, ticket_json(detail, viewer_of(call)));
+}
+
+Result<Response> Api::set_messaging(Call& call) {
+  auto body = REDRESS_TRY(parse_json_body(call.request));
+  ObjectReader in(body);
+  auto blocked = in.boolean("blocked");
+  if (!blocked && !in.errors().contains("blocked")) in.add_error("blocked", "required: true or false");
+  REDRESS_CHECK(in.finish());
+  auto detail = REDRESS_TRY(tickets_.set_messaging_blocked(call.actor(), call.params.at("id"), *blocked));
   return json_response(200, ticket_json(detail, viewer_of(call)));
 }
 

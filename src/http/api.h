@@ -61,6 +61,7 @@ class Api {
   Result<Response> get_ticket(Call&);
   Result<Response> patch_ticket(Call&);
   Result<Response> ticket_history(Call&);
+  Result<Response> set_messaging(Call&);
   Result<Response> list_contacts(Call&);
   Result<Response> create_contact(Call&);
   Result<Response> get_contact(Call&);

@@ -459,6 +459,26 @@ Result<TicketDetail> TicketService::patch(const Actor& actor, const std::string&
   });
 }
 
+Result<TicketDetail> TicketService::set_messaging_blocked(const Actor& actor, const std::string& key, bool blocked) {
+  auto now = ctx_.clock.now();
+  return ctx_.db.transact_value<TicketDetail>(store::TxMode::kWrite, [&](Connection& c) -> Result<TicketDetail> {
+    auto found = REDRESS_TRY(find_visible(c, actor, key));
+    if (!found) return fail(Error::not_found("ticket"));
+    if (!actor.has_right(domain::rights::kMessagesBlock))
+      return fail(Error::forbidden("blocking messages needs the messages.block right", "right_missing"));
+    domain::Ticket t = std::move(*found);
+    if (t.messaging_blocked == blocked) return load_detail(c, ctx_, actor, std::move(t));
+    t.messaging_blocked = blocked;
+    t.updated_at = now;
+    t = REDRESS_TRY(store::TicketStore(c).update(std::move(t)));
+    domain::Event e = ticket_event(actor, now, t.id, blocked ? "messaging.blocked" : "messaging.unblocked");
+    e.from = blocked ? "open" : "blocked";
+    e.to = blocked ? "blocked" : "open";
+    REDRESS_CHECK(store::EventStore(c).append(e));
+    return load_detail(c, ctx_, actor, std::move(t));
+  });
+}
+
 Result<TicketHistory> TicketService::history(const Actor& actor, const std::string& key) {
   return ctx_.db.transact_value<TicketHistory>(store::TxMode::kRead, [&](Connection& c) -> Result<TicketHistory> {
     auto t = REDRESS_TRY(find_visible(c, actor, key));

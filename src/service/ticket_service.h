@@ -87,6 +87,9 @@ class TicketService {
   Result<TicketDetail> get(const Actor& actor, const std::string& key);
   Result<TicketPage> list(const Actor& actor, ListQuery query);
   Result<TicketDetail> patch(const Actor& actor, const std::string& key, const TicketPatch& patch);
+  // Blocks or unblocks customer messages on one ticket (right messages.block); the change
+  // is in the history. Setting the state it already has changes nothing.
+  Result<TicketDetail> set_messaging_blocked(const Actor& actor, const std::string& key, bool blocked);
   // Oldest first, with the people who acted, so a history reads "who, when, what".
   Result<TicketHistory> history(const Actor& actor, const std::string& key);
 
