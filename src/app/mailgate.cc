@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/validation.h"
 #include "mail/curl_init.h"
 
 namespace redress::app {
@@ -18,13 +19,6 @@ namespace {
 size_t collect(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
   return size * n;
-}
-
-std::string trimmed(std::string s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
 }
 
 std::string endpoint(const MailgateOptions& o, CURL* curl) {
@@ -67,7 +61,7 @@ int run_mailgate(const MailgateOptions& o, std::istream& in, std::ostream& err) 
   }
   std::stringstream token_text;
   token_text << token_in.rdbuf();
-  const std::string token = trimmed(token_text.str());
+  const std::string token = domain::trim(token_text.str());
   if (token.empty()) {
     err << "redress mailgate: the token file " << o.token_file << " is empty\n";
     return kExitTempFail;

@@ -28,11 +28,11 @@ Result<std::optional<AcknowledgementResult>> AcknowledgementService::queue(const
   // Addresses that bounced for good get no more automatic mail until someone fixes them.
   std::set<std::string> bouncing;
   if (automatic) {
-    for (const auto& ct : contacts) {
-      if (!ct.email) continue;
-      auto row = REDRESS_TRY(c.query_one("SELECT 1 FROM contacts WHERE id = ? AND bouncing_since IS NOT NULL", {ct.id}));
-      if (row) bouncing.insert(domain::lower_ascii(*ct.email));
-    }
+    auto rows = REDRESS_TRY(c.query(
+        "SELECT c.email FROM ticket_contacts tc JOIN contacts c ON c.id = tc.contact_id "
+        "WHERE tc.ticket_id = ? AND c.bouncing_since IS NOT NULL AND c.email IS NOT NULL",
+        {t.id}));
+    for (const auto& row : rows) bouncing.insert(domain::lower_ascii(row.text(0)));
   }
   AcknowledgementResult result;
   std::vector<mail::Address> to, cc;

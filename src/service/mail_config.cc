@@ -36,10 +36,9 @@ Result<MailConfig> MailConfig::load(const Settings& s, store::Database& db) {
   std::string_view rest = s.mail.own_addresses;
   while (!rest.empty()) {
     const auto comma = rest.find(',');
-    std::string one(rest.substr(0, comma));
+    const std::string one = domain::trim(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-    const auto b = one.find_first_not_of(' '), e = one.find_last_not_of(' ');
-    if (b != std::string::npos) out.own_addresses.insert(domain::lower_ascii(one.substr(b, e - b + 1)));
+    if (!one.empty()) out.own_addresses.insert(domain::lower_ascii(one));
   }
   if (!s.mail.secret.empty()) {
     out.secret = s.mail.secret;
