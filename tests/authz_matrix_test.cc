@@ -130,6 +130,18 @@ constexpr Row kMatrix[] = {
   // The kept mail has no sender: retrying refuses it again (422); the right comes first.
   {"POST",   "/api/v1/mail/failed/{id}/retry",        Target::kOwn,   {401, 422, 403, 403, 403}},
   {"POST",   "/api/v1/mail/failed/{id}/retry",        Target::kOther, {401, 404, 403, 403, 403}},
+  {"PATCH",  "/api/v1/users/{id}",                    Target::kOwn,   {401, 200, 403, 403, 403}},
+  {"PATCH",  "/api/v1/users/{id}",                    Target::kOther, {401, 200, 403, 403, 403}},
+  // Last, because they change who may act on the two tickets. The admin takes each
+  // ticket, so the agent finds it taken (409); tickets.take is checked before the lookup.
+  // Then the admin removes their assignment and the agent's release is a no-op.
+  {"GET",    "/api/v1/queue",                         Target::kNone,  {401, 200, 200, 403, 403}},
+  {"POST",   "/api/v1/tickets/{id}/take",             Target::kOwn,   {401, 200, 409, 403, 403}},
+  {"POST",   "/api/v1/tickets/{id}/take",             Target::kOther, {401, 200, 409, 403, 403}},
+  {"DELETE", "/api/v1/tickets/{id}/take",             Target::kOwn,   {401, 200, 200, 403, 403}},
+  {"DELETE", "/api/v1/tickets/{id}/take",             Target::kOther, {401, 200, 200, 403, 404}},
+  // Each staff caller with tickets.take is handed an unclaimed ticket (there are several).
+  {"POST",   "/api/v1/queue/next",                    Target::kNone,  {401, 200, 200, 403, 403}},
 };
 // clang-format on
 
@@ -260,6 +272,8 @@ class AuthzMatrixTest : public ::testing::Test {
     if (m == "POST" && p == "/api/v1/tickets/{id}/acknowledgement")
       return json{{"cc", {"copy-" + n + "@example.org"}}}.dump();
     if (m == "POST" && p == "/api/v1/mail/failed/{id}/retry") return "";  // takes no body
+    if (m == "PATCH" && p == "/api/v1/users/{id}") return json{{"name", "Renamed " + n}}.dump();
+    if (m == "POST" && (p == "/api/v1/tickets/{id}/take" || p == "/api/v1/queue/next")) return "";  // no body
     if (m != "GET" && m != "DELETE") ADD_FAILURE() << "no body for " << m << " " << p << "; teach body_for about it";
     return "";
   }

@@ -68,6 +68,8 @@ const std::vector<Setting>& settings_table() {
       {"mail", "default_workflow", Kind::kString,
        [](Settings& s, const std::string& v) { s.mail.default_workflow = v; }, {}, {}},
       {"mail", "acknowledge", Kind::kBool, {}, {}, [](Settings& s, bool v) { s.mail.acknowledge = v; }},
+      {"queue", "taker_inactive_hours", Kind::kInt, {},
+       [](Settings& s, int64_t v) { s.queue.taker_inactive_hours = static_cast<int>(v); }, {}},
       {"log", "level", Kind::kString, [](Settings& s, const std::string& v) { s.log.level = v; }, {}, {}},
       {"log", "format", Kind::kString, [](Settings& s, const std::string& v) { s.log.format = v; }, {}, {}},
   };
@@ -140,6 +142,8 @@ Result<void> validate(const Settings& s) {
     return bad("mail.smtp_starttls: must be try, require or off");
   if (s.mail.auto_replies_per_sender_per_day < 0) return bad("mail.auto_replies_per_sender_per_day: must be >= 0");
   if (s.mail.max_message_bytes < 1024) return bad("mail.max_message_bytes: must be at least 1024");
+  if (s.queue.taker_inactive_hours < 0 || s.queue.taker_inactive_hours > 24 * 365)
+    return bad("queue.taker_inactive_hours: must be 0..8760");
   return {};
 }
 

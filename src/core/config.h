@@ -82,6 +82,13 @@ struct MailboxSettings {
   std::optional<bool> acknowledge;  // empty: mail.acknowledge
 };
 
+// The team queue (seed 001).
+struct QueueSettings {
+  // A customer message on a ticket whose taker has not been seen for this long (or whose
+  // account is deactivated) returns the ticket to the team queue. 0: only deactivation.
+  int taker_inactive_hours = 72;
+};
+
 struct LogSettings {
   std::string level = "info";
   std::string format = "text";  // text | json
@@ -96,6 +103,7 @@ struct Settings {
   LogSettings log;
   MailSettings mail;
   std::vector<MailboxSettings> mailboxes;
+  QueueSettings queue;
 };
 
 using EnvLookup = std::optional<std::string> (*)(const char* name);

@@ -32,6 +32,8 @@ struct Error {
   std::string reason;
   // Field name -> why it is wrong; every offending field, not just the first.
   std::map<std::string, std::string> fields;
+  // Facts a client can show beside the message, e.g. who holds a taken ticket.
+  std::map<std::string, std::string> details;
 
   Error() = default;
   Error(ErrorCode c, std::string msg) : code(c), message(std::move(msg)) {}

@@ -57,6 +57,9 @@ struct Ticket {
   std::optional<int64_t> customer_id;
   std::optional<int64_t> main_contact_id;
   std::optional<int64_t> taken_by;
+  std::optional<TimePoint> taken_at;
+  // The first customer message still unanswered: such tickets lead the handler's queue.
+  std::optional<TimePoint> customer_waiting_since;
   bool messaging_blocked = false;
   nlohmann::json fields = nlohmann::json::object();
   std::optional<int64_t> created_by;

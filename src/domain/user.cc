@@ -24,7 +24,7 @@ std::optional<Role> parse_role(std::string_view text) {
 
 const std::vector<std::string_view>& known_rights() {
   static const std::vector<std::string_view> all = {
-      rights::kTicketsReadAll, rights::kTicketsWrite,  rights::kTicketsCreateOwn, rights::kTicketsAssignSelf,
+      rights::kTicketsViewAll, rights::kTicketsWrite,  rights::kTicketsCreateOwn, rights::kTicketsTake,
       rights::kTicketsRelease, rights::kMessagesUse,   rights::kMessagesBlock,    rights::kContactsWrite,
       rights::kReportsView,    rights::kMailIntake,    rights::kAdmin,
   };
@@ -40,10 +40,10 @@ std::set<std::string> default_rights(Role role) {
       return all;
     }
     case Role::kAgent:
-      return {std::string(kTicketsReadAll), std::string(kTicketsWrite), std::string(kTicketsAssignSelf),
+      return {std::string(kTicketsViewAll), std::string(kTicketsWrite), std::string(kTicketsTake),
               std::string(kMessagesUse), std::string(kContactsWrite)};
     case Role::kViewer:
-      return {std::string(kTicketsReadAll), std::string(kReportsView)};
+      return {std::string(kTicketsViewAll), std::string(kReportsView)};
     case Role::kCustomer:
       return {std::string(kTicketsCreateOwn), std::string(kMessagesUse)};
   }
@@ -52,8 +52,27 @@ std::set<std::string> default_rights(Role role) {
 
 bool User::has_right(std::string_view right) const {
   if (!active) return false;
-  if (extra_rights.contains(std::string(right))) return true;
-  return default_rights(role).contains(std::string(right));
+  const std::string r(right);
+  if (extra_rights.contains(r)) return true;
+  return !revoked_rights.contains(r) && default_rights(role).contains(r);
+}
+
+std::set<std::string> User::effective_rights() const {
+  std::set<std::string> out;
+  for (const auto& r : default_rights(role))
+    if (!revoked_rights.contains(r)) out.insert(r);
+  out.insert(extra_rights.begin(), extra_rights.end());
+  return out;
+}
+
+void set_effective_rights(User& user, const std::set<std::string>& rights) {
+  const auto defaults = default_rights(user.role);
+  user.extra_rights.clear();
+  user.revoked_rights.clear();
+  for (const auto& r : rights)
+    if (!defaults.contains(r)) user.extra_rights.insert(r);
+  for (const auto& r : defaults)
+    if (!rights.contains(r)) user.revoked_rights.insert(r);
 }
 
 bool parse_rights(std::string_view text, std::set<std::string>& out, std::string& unknown) {

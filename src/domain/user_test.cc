@@ -19,7 +19,7 @@ TEST(UserTest, AdminHoldsEveryKnownRight) {
 
 TEST(UserTest, AgentWorksTicketsButDoesNotAdministerOrBlock) {
   EXPECT_EQ(default_rights(Role::kAgent),
-            (std::set<std::string>{"tickets.read_all", "tickets.write", "tickets.assign_self", "messages.use",
+            (std::set<std::string>{"tickets.view_all", "tickets.write", "tickets.take", "messages.use",
                                    "contacts.write"}));
   auto agent = user_with(Role::kAgent);
   EXPECT_FALSE(agent.has_right(rights::kAdmin));
@@ -28,14 +28,14 @@ TEST(UserTest, AgentWorksTicketsButDoesNotAdministerOrBlock) {
 }
 
 TEST(UserTest, ViewerOnlyReadsAndSeesReports) {
-  EXPECT_EQ(default_rights(Role::kViewer), (std::set<std::string>{"tickets.read_all", "reports.view"}));
+  EXPECT_EQ(default_rights(Role::kViewer), (std::set<std::string>{"tickets.view_all", "reports.view"}));
   EXPECT_FALSE(user_with(Role::kViewer).has_right(rights::kTicketsWrite));
 }
 
 TEST(UserTest, CustomerCreatesOwnTicketsAndMessages) {
   EXPECT_EQ(default_rights(Role::kCustomer), (std::set<std::string>{"tickets.create_own", "messages.use"}));
   auto customer = user_with(Role::kCustomer);
-  EXPECT_FALSE(customer.has_right(rights::kTicketsReadAll));
+  EXPECT_FALSE(customer.has_right(rights::kTicketsViewAll));
   EXPECT_FALSE(customer.is_staff());
   EXPECT_TRUE(user_with(Role::kViewer).is_staff());
 }

@@ -80,7 +80,7 @@ TicketViewer viewer_of(const Api::Call& call) {
   const auto& u = call.caller.user;
   TicketViewer v;
   v.language = u ? u->language : "en";
-  if (u && !u->has_right(domain::rights::kTicketsReadAll)) v.customer_email = u->email;
+  if (u && !u->has_right(domain::rights::kTicketsViewAll)) v.customer_email = u->email;
   return v;
 }
 
@@ -98,6 +98,7 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
       jobs_(ctx),
       intake_(ctx),
       acknowledgements_(ctx),
+      queue_(ctx),
       login_limiter_(ctx.clock, options.login_attempts_per_minute) {
   route("GET", "/healthz", Auth::kNone, &Api::healthz);
   route("GET", "/metrics", Auth::kNone, &Api::metrics);
@@ -117,6 +118,11 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("GET", "/api/v1/users", Auth::kRequired, &Api::list_users);
   route("POST", "/api/v1/users", Auth::kRequired, &Api::create_user);
   route("GET", "/api/v1/users/{id}", Auth::kRequired, &Api::get_user);
+  route("PATCH", "/api/v1/users/{id}", Auth::kRequired, &Api::patch_user);
+  route("POST", "/api/v1/tickets/{id}/take", Auth::kRequired, &Api::take_ticket);
+  route("DELETE", "/api/v1/tickets/{id}/take", Auth::kRequired, &Api::release_ticket);
+  route("GET", "/api/v1/queue", Auth::kRequired, &Api::my_queue);
+  route("POST", "/api/v1/queue/next", Auth::kRequired, &Api::process_next);
   route("GET", "/api/v1/reasons", Auth::kRequired, &Api::list_reasons);
   route("POST", "/api/v1/reasons", Auth::kRequired, &Api::create_reason);
   route("GET", "/api/v1/workflows", Auth::kRequired, &Api::list_workflows);

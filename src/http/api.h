@@ -14,6 +14,7 @@
 #include "service/job_admin_service.h"
 #include "service/acknowledgement_service.h"
 #include "service/mail_intake_service.h"
+#include "service/queue_service.h"
 #include "service/transition_service.h"
 #include "service/ticket_service.h"
 
@@ -68,6 +69,11 @@ class Api {
   Result<Response> list_users(Call&);
   Result<Response> create_user(Call&);
   Result<Response> get_user(Call&);
+  Result<Response> patch_user(Call&);        // api_desk.cc
+  Result<Response> take_ticket(Call&);       // api_desk.cc
+  Result<Response> release_ticket(Call&);    // api_desk.cc
+  Result<Response> my_queue(Call&);          // api_desk.cc
+  Result<Response> process_next(Call&);      // api_desk.cc
   Result<Response> list_reasons(Call&);
   Result<Response> create_reason(Call&);
   Result<Response> list_workflows(Call&);
@@ -92,6 +98,7 @@ class Api {
   service::JobAdminService jobs_;
   service::MailIntakeService intake_;
   service::AcknowledgementService acknowledgements_;
+  service::QueueService queue_;
   LoginRateLimiter login_limiter_;
   Router router_;
 };

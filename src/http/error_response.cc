@@ -29,6 +29,7 @@ Response error_response(const Error& error) {
                                                                           : error.reason;
   e["message"] = error.code == ErrorCode::kInternal ? "internal error" : error.message;
   if (!error.fields.empty()) e["fields"] = error.fields;
+  if (!error.details.empty() && error.code != ErrorCode::kInternal) e["details"] = error.details;
   return Response::json(status_for(error.code),
                         body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }

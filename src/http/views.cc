@@ -21,8 +21,7 @@ nlohmann::json status_json(const workflow::WorkflowDef* wf, const std::string& i
 }  // namespace
 
 nlohmann::json user_json(const domain::User& u) {
-  auto rights = domain::default_rights(u.role);
-  rights.insert(u.extra_rights.begin(), u.extra_rights.end());
+  const auto rights = u.effective_rights();
   return {{"id", u.id},           {"email", u.email},  {"name", u.name},
           {"role", domain::to_string(u.role)},        {"rights", rights},
           {"language", u.language}, {"active", u.active}, {"created_at", format_rfc3339(u.created_at)}};
@@ -78,6 +77,11 @@ nlohmann::json ticket_json(const service::TicketDetail& d, const TicketViewer& v
     for (const auto& [role, u] : d.assignees) j["assignees"][role] = user_ref_json(u);
   }
   j["taken_by"] = d.taken_by && !portal ? user_ref_json(*d.taken_by) : nlohmann::json(nullptr);
+  if (!portal) {
+    j["taken_at"] = t.taken_at ? nlohmann::json(format_rfc3339(*t.taken_at)) : nlohmann::json(nullptr);
+    j["customer_waiting_since"] =
+        t.customer_waiting_since ? nlohmann::json(format_rfc3339(*t.customer_waiting_since)) : nlohmann::json(nullptr);
+  }
   j["messaging_blocked"] = t.messaging_blocked;
   j["fields"] = portal ? nlohmann::json::object() : t.fields;
   j["available_transitions"] = nlohmann::json::array();

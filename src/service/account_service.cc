@@ -1,6 +1,8 @@
 #include "service/account_service.h"
 
+#include "core/log.h"
 #include "domain/validation.h"
+#include "service/queue_service.h"
 #include "store/event_store.h"
 #include "store/user_store.h"
 
@@ -52,8 +54,81 @@ Result<domain::User> AccountService::create_user(const Actor& actor, const NewUs
   return created;
 }
 
+Result<domain::User> AccountService::update_user(const Actor& actor, int64_t id, const UserPatch& patch) {
+  if (!actor.has_right(domain::rights::kAdmin)) return fail(Error::forbidden("only admins change users", "right_missing"));
+  auto now = ctx_.clock.now();
+  return ctx_.db.transact_value<domain::User>(store::TxMode::kWrite, [&](store::Connection& c) -> Result<domain::User> {
+    store::UserStore users(c);
+    auto found = REDRESS_TRY(users.find(id));
+    if (!found) return fail(Error::not_found("user"));
+    const domain::User before = *found;
+    domain::User u = std::move(*found);
+    Error invalid(ErrorCode::kInvalid, "the user is not valid");
+    if (patch.name) {
+      u.name = domain::trim(*patch.name);
+      if (u.name.empty() || u.name.size() > 200) invalid.fields["name"] = "required, at most 200 characters";
+    }
+    if (patch.language) {
+      if (!domain::is_language_tag(*patch.language)) invalid.fields["language"] = "must be a language tag such as en or fr";
+      u.language = *patch.language;
+    }
+    if (patch.role) {
+      if (auto role = domain::parse_role(*patch.role)) {
+        u.role = *role;
+      } else {
+        invalid.fields["role"] = "must be admin, agent, viewer or customer";
+      }
+    }
+    if (patch.active) u.active = *patch.active;
+    if (patch.rights) {
+      std::set<std::string> wanted;
+      for (size_t i = 0; i < patch.rights->size(); ++i) {
+        const auto& r = (*patch.rights)[i];
+        if (std::ranges::find(domain::known_rights(), r) == domain::known_rights().end()) {
+          invalid.fields["rights[" + std::to_string(i) + "]"] = "unknown right '" + r + "'";
+        } else {
+          wanted.insert(r);
+        }
+      }
+      domain::set_effective_rights(u, wanted);
+    } else if (u.role != before.role) {
+      // A new role brings its own defaults; what was granted or withdrawn by hand stays so.
+      std::set<std::string> wanted = domain::default_rights(u.role);
+      for (const auto& r : before.revoked_rights) wanted.erase(r);
+      wanted.insert(before.extra_rights.begin(), before.extra_rights.end());
+      domain::set_effective_rights(u, wanted);
+    }
+    if (actor.user && actor.user->id == u.id) {
+      if (!u.active) invalid.fields["active"] = "you cannot deactivate your own account";
+      if (!u.has_right(domain::rights::kAdmin)) invalid.fields["rights"] = "you cannot remove your own admin right";
+    }
+    if (!invalid.fields.empty()) {
+      if (invalid.fields.size() == 1) invalid.message = invalid.fields.begin()->first + ": " + invalid.fields.begin()->second;
+      return fail(std::move(invalid));
+    }
+    REDRESS_CHECK(users.update(u));
+    nlohmann::json changes = nlohmann::json::object();
+    if (u.name != before.name) changes["name"] = {before.name, u.name};
+    if (u.language != before.language) changes["language"] = {before.language, u.language};
+    if (u.role != before.role) changes["role"] = {domain::to_string(before.role), domain::to_string(u.role)};
+    if (u.active != before.active) changes["active"] = {before.active, u.active};
+    if (u.effective_rights() != before.effective_rights())
+      changes["rights"] = {domain::join_rights(before.effective_rights()), domain::join_rights(u.effective_rights())};
+    if (!changes.empty()) REDRESS_CHECK(store::EventStore(c).append(user_event(actor, now, u.id, "user.updated", changes)));
+    if (before.active && !u.active) REDRESS_CHECK(release_all_taken_by(ctx_, c, actor, u.id, "account_deactivated"));
+    return u;
+  });
+}
+
+void AccountService::note_activity(const domain::User& user) {
+  auto now = ctx_.clock.now();
+  if (user.last_seen_at && now - *user.last_seen_at < std::chrono::minutes(5)) return;
+  auto done = ctx_.db.transact(store::TxMode::kWrite, [&](store::Connection& c) { return store::UserStore(c).touch(user.id, now); });
+  if (!done) log::warn("user.activity_not_recorded", {{"user", std::to_string(user.id)}, {"error", done.error().message}});
+}
+
 Result<std::vector<domain::User>> AccountService::list_users(const Actor& actor, int limit, int64_t after_id) {
-  if (!actor.has_right(domain::rights::kTicketsReadAll)) return fail(Error::forbidden("not allowed to list users", "right_missing"));
+  if (!actor.has_right(domain::rights::kTicketsViewAll)) return fail(Error::forbidden("not allowed to list users", "right_missing"));
   return ctx_.db.transact_value<std::vector<domain::User>>(store::TxMode::kRead, [&](store::Connection& c) {
     return store::UserStore(c).list(limit, after_id);
   });
@@ -61,7 +136,7 @@ Result<std::vector<domain::User>> AccountService::list_users(const Actor& actor,
 
 Result<domain::User> AccountService::get_user(const Actor& actor, int64_t id) {
   bool self = actor.user && actor.user->id == id;
-  if (!self && !actor.has_right(domain::rights::kTicketsReadAll)) return fail(Error::forbidden("not allowed to see users", "right_missing"));
+  if (!self && !actor.has_right(domain::rights::kTicketsViewAll)) return fail(Error::forbidden("not allowed to see users", "right_missing"));
   auto u = ctx_.db.transact_value<std::optional<domain::User>>(store::TxMode::kRead, [&](store::Connection& c) {
     return store::UserStore(c).find(id);
   });
@@ -102,7 +177,7 @@ Result<NewSession> AccountService::login(const std::string& email, const std::st
 Result<std::optional<ResolvedSession>> AccountService::resolve_session(const std::string& cookie_value) {
   auto hash = crypto::sha256_hex(cookie_value);
   auto now = ctx_.clock.now();
-  return ctx_.db.transact_value<std::optional<ResolvedSession>>(store::TxMode::kRead, [&](store::Connection& c) -> Result<std::optional<ResolvedSession>> {
+  auto resolved = ctx_.db.transact_value<std::optional<ResolvedSession>>(store::TxMode::kRead, [&](store::Connection& c) -> Result<std::optional<ResolvedSession>> {
     store::UserStore users(c);
     auto s = REDRESS_TRY(users.find_session(hash, now));
     if (!s) return std::optional<ResolvedSession>();
@@ -110,6 +185,8 @@ Result<std::optional<ResolvedSession>> AccountService::resolve_session(const std
     if (!u || !u->active) return std::optional<ResolvedSession>();
     return std::optional<ResolvedSession>(ResolvedSession{std::move(*u), s->csrf_token});
   });
+  if (resolved && *resolved) note_activity((*resolved)->user);
+  return resolved;
 }
 
 Result<void> AccountService::logout(const std::string& cookie_value) {
@@ -136,7 +213,7 @@ Result<std::string> AccountService::create_token(const Actor& actor, const std::
 
 Result<std::optional<domain::User>> AccountService::resolve_token(const std::string& token) {
   auto hash = crypto::sha256_hex(token);
-  return ctx_.db.transact_value<std::optional<domain::User>>(store::TxMode::kRead, [&](store::Connection& c) -> Result<std::optional<domain::User>> {
+  auto resolved = ctx_.db.transact_value<std::optional<domain::User>>(store::TxMode::kRead, [&](store::Connection& c) -> Result<std::optional<domain::User>> {
     store::UserStore users(c);
     auto id = REDRESS_TRY(users.find_token_user(hash));
     if (!id) return std::optional<domain::User>();
@@ -144,6 +221,8 @@ Result<std::optional<domain::User>> AccountService::resolve_token(const std::str
     if (!u || !u->active) return std::optional<domain::User>();
     return u;
   });
+  if (resolved && *resolved) note_activity(**resolved);
+  return resolved;
 }
 
 }  // namespace redress::service

@@ -17,6 +17,16 @@ struct NewUser {
   std::string language = "en";
 };
 
+// Absent members are left as they are. rights is the account's whole list: what the role
+// gives and is missing from it is withdrawn, what it adds is granted.
+struct UserPatch {
+  std::optional<std::string> name;
+  std::optional<std::string> language;
+  std::optional<std::string> role;
+  std::optional<bool> active;
+  std::optional<std::vector<std::string>> rights;
+};
+
 struct NewSession {
   std::string cookie_value;  // shown to the browser once; stored hashed
   std::string csrf_token;
@@ -37,6 +47,10 @@ class AccountService {
   Result<domain::User> create_user(const Actor& actor, const NewUser& input);
   Result<std::vector<domain::User>> list_users(const Actor& actor, int limit, int64_t after_id);
   Result<domain::User> get_user(const Actor& actor, int64_t id);
+  // Needs right "admin". An admin cannot lock themselves out (deactivate their own account
+  // or drop their own admin right). Deactivating an account returns the tickets it had
+  // taken to the team queue, in the same transaction.
+  Result<domain::User> update_user(const Actor& actor, int64_t id, const UserPatch& patch);
 
   // Unauthenticated on a wrong email or password, without saying which.
   Result<NewSession> login(const std::string& email, const std::string& password);
@@ -49,6 +63,9 @@ class AccountService {
   Result<std::optional<domain::User>> resolve_token(const std::string& token);
 
  private:
+  // Records when a user was last active, at most every few minutes per user so that reads
+  // stay reads; a failure is logged, never the caller's problem.
+  void note_activity(const domain::User& user);
   Context& ctx_;
 };
 

@@ -23,6 +23,7 @@ struct Context {
   crypto::PasswordCost password_cost = crypto::PasswordCost::kInteractive;
   int session_ttl_hours = 12;
   const MailConfig* mail = nullptr;  // set by app/ once the mail settings are resolved
+  int taker_inactive_hours = 72;     // [queue]: see QueueSettings
 };
 
 // Who asks. A user for HTTP requests; "cli" or "system" (timers, mail intake) otherwise.

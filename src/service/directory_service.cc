@@ -73,7 +73,7 @@ Result<ContactProfile> DirectoryService::create_contact(const Actor& actor, cons
 }
 
 Result<ContactProfile> DirectoryService::get_contact(const Actor& actor, int64_t id) {
-  if (!actor.has_right(domain::rights::kTicketsReadAll))
+  if (!actor.has_right(domain::rights::kTicketsViewAll))
     return fail(Error::forbidden("not allowed to see contacts", "right_missing"));
   return ctx_.db.transact_value<ContactProfile>(store::TxMode::kRead, [&](store::Connection& conn) -> Result<ContactProfile> {
     store::ContactStore contacts(conn);
@@ -87,7 +87,7 @@ Result<ContactProfile> DirectoryService::get_contact(const Actor& actor, int64_t
 
 Result<std::vector<domain::Contact>> DirectoryService::search_contacts(const Actor& actor, const std::string& text,
                                                                       int limit) {
-  if (!actor.has_right(domain::rights::kTicketsReadAll))
+  if (!actor.has_right(domain::rights::kTicketsViewAll))
     return fail(Error::forbidden("not allowed to search contacts", "right_missing"));
   return ctx_.db.transact_value<std::vector<domain::Contact>>(store::TxMode::kRead, [&](store::Connection& conn) {
     return store::ContactStore(conn).search(domain::trim(text), limit);

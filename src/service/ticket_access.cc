@@ -25,17 +25,32 @@ domain::Event ticket_event(const Actor& actor, TimePoint at, int64_t ticket_id, 
 }
 
 Result<bool> can_see(Connection& c, const Actor& actor, const domain::Ticket& t) {
-  if (actor.has_right(domain::rights::kTicketsReadAll)) return true;
+  if (actor.has_right(domain::rights::kTicketsViewAll)) return true;
   if (actor.user && actor.user->role == domain::Role::kCustomer)
     return store::TicketStore(c).has_contact_email(t.id, actor.user->email);
   return false;
 }
 
-Result<std::optional<domain::Ticket>> find_visible(Connection& c, const Actor& actor, const std::string& key) {
+Result<Error> taken_error(Connection& c, int64_t holder_id) {
+  auto holder = REDRESS_TRY(store::UserStore(c).find(holder_id));
+  const std::string name = holder ? holder->name : "another agent";
+  Error e = Error::forbidden("this ticket is taken by " + name, "ticket_taken");
+  e.details["holder_id"] = std::to_string(holder_id);
+  e.details["holder"] = name;
+  if (holder) e.details["holder_email"] = holder->email;
+  return e;
+}
+
+Result<std::optional<domain::Ticket>> find_visible(Connection& c, const Actor& actor, const std::string& key,
+                                                   Access access) {
   store::TicketStore tickets(c);
   auto id = parse_id(key);
   auto t = REDRESS_TRY(id ? tickets.find(*id) : tickets.find_by_number(key));
   if (!t || !REDRESS_TRY(can_see(c, actor, *t))) return std::optional<domain::Ticket>();
+  const bool held_by_other = access != Access::kAny && t->taken_by && actor.user && actor.user->is_staff() &&
+                             actor.user->id != *t->taken_by;
+  if (held_by_other && !(access == Access::kRead && actor.has_right(domain::rights::kTicketsRelease)))
+    return fail(REDRESS_TRY(taken_error(c, *t->taken_by)));
   return t;
 }
 
@@ -68,6 +83,21 @@ Result<workflow::Caller> caller_for(Connection& c, const Actor& actor, const dom
     caller.can_write_tickets = actor.user->has_right(domain::rights::kTicketsWrite);
   }
   return caller;
+}
+
+Result<void> fill_page_refs(Connection& c, TicketPage& page) {
+  store::ReasonStore reasons(c);
+  store::UserStore users(c);
+  for (const auto& item : page.items) {
+    const auto& t = item.ticket;
+    if (t.reason_id && !page.reasons.contains(*t.reason_id)) {
+      if (auto r = REDRESS_TRY(reasons.find(*t.reason_id))) page.reasons[r->id] = *r;
+    }
+    if (t.taken_by && !page.users.contains(*t.taken_by)) {
+      if (auto u = REDRESS_TRY(users.find(*t.taken_by))) page.users[u->id] = domain::UserRef{u->id, u->name, u->email};
+    }
+  }
+  return {};
 }
 
 Result<TicketDetail> load_detail(Connection& c, const Context& ctx, const Actor& actor, domain::Ticket t) {

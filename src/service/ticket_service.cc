@@ -301,7 +301,7 @@ Result<TicketDetail> TicketService::create_in(Connection& c, const Actor& actor,
 
 Result<TicketDetail> TicketService::get(const Actor& actor, const std::string& key) {
   return ctx_.db.transact_value<TicketDetail>(store::TxMode::kRead, [&](Connection& c) -> Result<TicketDetail> {
-    auto t = REDRESS_TRY(find_visible(c, actor, key));
+    auto t = REDRESS_TRY(find_visible(c, actor, key, detail::Access::kRead));
     if (!t) return fail(Error::not_found("ticket"));
     return load_detail(c, ctx_, actor, std::move(*t));
   });
@@ -309,7 +309,7 @@ Result<TicketDetail> TicketService::get(const Actor& actor, const std::string& k
 
 Result<TicketPage> TicketService::list(const Actor& actor, ListQuery query) {
   auto& f = query.filter;
-  if (!actor.has_right(domain::rights::kTicketsReadAll)) {
+  if (!actor.has_right(domain::rights::kTicketsViewAll)) {
     if (!actor.user || actor.user->role != domain::Role::kCustomer)
       return fail(Error::forbidden("not allowed to list tickets", "right_missing"));
     f.visible_to_email = actor.user->email;
@@ -340,16 +340,7 @@ Result<TicketPage> TicketService::list(const Actor& actor, ListQuery query) {
       page.items.resize(want);
       page.next_before_id = page.items.back().ticket.id;
     }
-    store::UserStore users(c);
-    for (const auto& item : page.items) {
-      const auto& t = item.ticket;
-      if (t.reason_id && !page.reasons.contains(*t.reason_id)) {
-        if (auto r = REDRESS_TRY(reasons.find(*t.reason_id))) page.reasons[r->id] = *r;
-      }
-      if (t.taken_by && !page.users.contains(*t.taken_by)) {
-        if (auto u = REDRESS_TRY(users.find(*t.taken_by))) page.users[u->id] = domain::UserRef{u->id, u->name, u->email};
-      }
-    }
+    REDRESS_CHECK(detail::fill_page_refs(c, page));
     return page;
   });
 }
@@ -481,9 +472,9 @@ Result<TicketDetail> TicketService::set_messaging_blocked(const Actor& actor, co
 
 Result<TicketHistory> TicketService::history(const Actor& actor, const std::string& key) {
   return ctx_.db.transact_value<TicketHistory>(store::TxMode::kRead, [&](Connection& c) -> Result<TicketHistory> {
-    auto t = REDRESS_TRY(find_visible(c, actor, key));
+    auto t = REDRESS_TRY(find_visible(c, actor, key, detail::Access::kRead));
     if (!t) return fail(Error::not_found("ticket"));
-    if (!actor.has_right(domain::rights::kTicketsReadAll))
+    if (!actor.has_right(domain::rights::kTicketsViewAll))
       return fail(Error::forbidden("the history is for staff", "right_missing"));
     TicketHistory h;
     h.events = REDRESS_TRY(store::EventStore(c).for_ticket(t->id, 10'000, 0));

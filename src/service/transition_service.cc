@@ -104,6 +104,7 @@ Result<domain::Ticket> apply_transition(Connection& c, const Context& ctx, const
   const auto* to_status = wf->status(plan.to);
   if (to_status && to_status->category == "closed") {
     if (!t.closed_at) t.closed_at = now;
+    t.customer_waiting_since.reset();  // nothing waits on a closed ticket
   } else {
     t.closed_at.reset();
   }

@@ -6,8 +6,10 @@ namespace {
 constexpr const char* kColumns =
     "t.id, t.number, t.workflow, t.status, t.subject, t.description, t.channel, t.reason_id, t.language, "
     "t.customer_id, t.main_contact_id, t.taken_by, t.messaging_blocked, t.fields, t.created_by, t.created_at, "
-    "t.updated_at, t.closed_at, t.version";
-constexpr size_t kColumnCount = 19;
+    "t.updated_at, t.closed_at, t.version, t.taken_at, t.customer_waiting_since";
+constexpr size_t kColumnCount = 21;
+
+Value time_or_null(const std::optional<TimePoint>& t) { return t ? Value(to_micros(*t)) : Value(Null{}); }
 
 domain::Ticket ticket_from(const Row& r) {
   domain::Ticket t;
@@ -31,6 +33,8 @@ domain::Ticket ticket_from(const Row& r) {
   t.updated_at = from_micros(r.integer(16));
   if (auto c = r.opt_integer(17)) t.closed_at = from_micros(*c);
   t.version = r.integer(18);
+  if (auto v = r.opt_integer(19)) t.taken_at = from_micros(*v);
+  if (auto v = r.opt_integer(20)) t.customer_waiting_since = from_micros(*v);
   return t;
 }
 
@@ -87,12 +91,13 @@ Result<domain::Ticket> TicketStore::insert(domain::Ticket t, const domain::Ticke
   auto row = REDRESS_TRY(c_.query_one(
       "INSERT INTO tickets (number, workflow, status, subject, description, channel, reason_id, language, "
       "customer_id, main_contact_id, taken_by, messaging_blocked, fields, created_by, created_at, updated_at, "
-      "closed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
+      "closed_at, version, taken_at, customer_waiting_since) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
       {t.number, t.workflow, t.status, t.subject, t.description, t.channel, null_or(t.reason_id), t.language,
        null_or(t.customer_id), null_or(t.main_contact_id), null_or(t.taken_by),
        int64_t{t.messaging_blocked ? 1 : 0}, t.fields.dump(), null_or(t.created_by), to_micros(t.created_at),
-       to_micros(t.updated_at),
-       t.closed_at ? Value(to_micros(*t.closed_at)) : Value(Null{})}));
+       to_micros(t.updated_at), time_or_null(t.closed_at), time_or_null(t.taken_at),
+       time_or_null(t.customer_waiting_since)}));
   t.id = row->integer(0);
   t.version = 1;
   REDRESS_CHECK(set_contacts(t.id, t.contact_ids));
@@ -132,10 +137,11 @@ Result<domain::Ticket> TicketStore::update(domain::Ticket t) {
   auto n = REDRESS_TRY(c_.execute(
       "UPDATE tickets SET status = ?, subject = ?, description = ?, channel = ?, reason_id = ?, language = ?, "
       "customer_id = ?, main_contact_id = ?, taken_by = ?, messaging_blocked = ?, fields = ?, updated_at = ?, "
-      "closed_at = ?, version = version + 1 WHERE id = ? AND version = ?",
+      "closed_at = ?, taken_at = ?, customer_waiting_since = ?, version = version + 1 WHERE id = ? AND version = ?",
       {t.status, t.subject, t.description, t.channel, null_or(t.reason_id), t.language, null_or(t.customer_id),
        null_or(t.main_contact_id), null_or(t.taken_by), int64_t{t.messaging_blocked ? 1 : 0}, t.fields.dump(),
-       to_micros(t.updated_at), t.closed_at ? Value(to_micros(*t.closed_at)) : Value(Null{}), t.id, t.version}));
+       to_micros(t.updated_at), time_or_null(t.closed_at), time_or_null(t.taken_at),
+       time_or_null(t.customer_waiting_since), t.id, t.version}));
   if (n == 0) return fail(Error::conflict("the ticket was changed by someone else; reload it", "stale"));
   ++t.version;
   return t;
@@ -228,6 +234,62 @@ Result<std::vector<TicketListItem>> TicketStore::list(const TicketFilter& f) {
     TicketListItem item{ticket_from(r), r.opt_text(kColumnCount), r.opt_text(kColumnCount + 1)};
     out.push_back(std::move(item));
   }
+  return out;
+}
+
+namespace {
+
+// "AND NOT (workflow = ? AND status IN (...)) ..." for the statuses nobody should process now.
+void exclude_statuses(const QueueQuery& q, std::string& sql, Params& p) {
+  for (const auto& [workflow, statuses] : q.not_now) {
+    if (statuses.empty()) continue;
+    sql += " AND NOT (t.workflow = ? AND t.status IN (";
+    p.emplace_back(workflow);
+    for (size_t i = 0; i < statuses.size(); ++i) {
+      sql += i ? ", ?" : "?";
+      p.emplace_back(statuses[i]);
+    }
+    sql += "))";
+  }
+}
+
+}  // namespace
+
+Result<std::vector<TicketListItem>> TicketStore::queue_mine(const QueueQuery& q) {
+  std::string sql = std::string("SELECT ") + kColumns +
+                    ", mc.name, mc.email FROM tickets t LEFT JOIN contacts mc ON mc.id = t.main_contact_id "
+                    "WHERE t.closed_at IS NULL AND (t.taken_by = ? OR (t.taken_by IS NULL AND EXISTS "
+                    "(SELECT 1 FROM ticket_assignees a WHERE a.ticket_id = t.id AND a.user_id = ?)))";
+  Params p{q.user_id, q.user_id};
+  exclude_statuses(q, sql, p);
+  sql += " ORDER BY CASE WHEN t.customer_waiting_since IS NULL THEN 1 ELSE 0 END, t.customer_waiting_since, "
+         "t.created_at, t.id LIMIT ?";
+  p.emplace_back(static_cast<int64_t>(q.limit));
+  auto rows = REDRESS_TRY(c_.query(sql, p));
+  std::vector<TicketListItem> out;
+  for (const auto& r : rows) out.push_back({ticket_from(r), r.opt_text(kColumnCount), r.opt_text(kColumnCount + 1)});
+  return out;
+}
+
+Result<std::vector<TicketListItem>> TicketStore::queue_unclaimed(const QueueQuery& q) {
+  std::string sql = std::string("SELECT ") + kColumns +
+                    ", mc.name, mc.email FROM tickets t LEFT JOIN contacts mc ON mc.id = t.main_contact_id "
+                    "WHERE t.taken_by IS NULL AND t.closed_at IS NULL AND NOT EXISTS "
+                    "(SELECT 1 FROM ticket_assignees a WHERE a.ticket_id = t.id)";
+  Params p;
+  exclude_statuses(q, sql, p);
+  sql += " ORDER BY t.created_at, t.id LIMIT ?";
+  p.emplace_back(static_cast<int64_t>(q.limit));
+  auto rows = REDRESS_TRY(c_.query(sql, p));
+  std::vector<TicketListItem> out;
+  for (const auto& r : rows) out.push_back({ticket_from(r), r.opt_text(kColumnCount), r.opt_text(kColumnCount + 1)});
+  return out;
+}
+
+Result<std::vector<int64_t>> TicketStore::taken_by(int64_t user_id) {
+  auto rows = REDRESS_TRY(c_.query("SELECT id FROM tickets WHERE taken_by = ? ORDER BY id", {user_id}));
+  std::vector<int64_t> out;
+  for (const auto& r : rows) out.push_back(r.integer(0));
   return out;
 }
 

@@ -2,6 +2,7 @@
 // Tickets with their contacts, assignees and full-text document. Numbers come from a
 // per-scope counter row whose upsert serialises concurrent creators on both engines, so
 // numbers are unique and increase in creation order.
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -32,6 +33,14 @@ struct TicketListItem {
   std::optional<std::string> main_contact_email;
 };
 
+// The agent queue (seed 001). Statuses in not_now (pending ones: waiting for a date or
+// for the customer) are left out until the workflow moves the ticket on.
+struct QueueQuery {
+  int64_t user_id = 0;
+  std::map<std::string, std::vector<std::string>> not_now;  // workflow -> statuses
+  int limit = 50;
+};
+
 class TicketStore {
  public:
   explicit TicketStore(Connection& c) : c_(c) {}
@@ -48,6 +57,13 @@ class TicketStore {
   Result<void> set_assignee(int64_t ticket_id, const std::string& role, std::optional<int64_t> user_id);
 
   Result<std::vector<TicketListItem>> list(const TicketFilter& filter);
+  // Open tickets the user took, or holds a role on while nobody took them: those with a
+  // customer message waiting first (longest waiting first), then oldest first.
+  Result<std::vector<TicketListItem>> queue_mine(const QueueQuery& q);
+  // Open tickets nobody took and nobody holds a role on, oldest first.
+  Result<std::vector<TicketListItem>> queue_unclaimed(const QueueQuery& q);
+  // Ids of every ticket the user has taken.
+  Result<std::vector<int64_t>> taken_by(int64_t user_id);
   // True when a contact of the ticket has this email (customers' visibility rule).
   Result<bool> has_contact_email(int64_t ticket_id, const std::string& email);
 

@@ -3,7 +3,8 @@
 namespace redress::store {
 namespace {
 
-constexpr const char* kUserColumns = "id, email, name, role, rights, language, active, created_at";
+constexpr const char* kUserColumns =
+    "id, email, name, role, rights, language, active, created_at, revoked_rights, last_seen_at";
 
 domain::User user_from(const Row& r) {
   domain::User u;
@@ -16,6 +17,8 @@ domain::User user_from(const Row& r) {
   u.language = r.text(5);
   u.active = r.boolean(6);
   u.created_at = from_micros(r.integer(7));
+  domain::parse_rights(r.text(8), u.revoked_rights, unknown);
+  if (auto seen = r.opt_integer(9)) u.last_seen_at = from_micros(*seen);
   return u;
 }
 
@@ -23,10 +26,11 @@ domain::User user_from(const Row& r) {
 
 Result<domain::User> UserStore::insert(const domain::User& user, const std::optional<std::string>& password_hash) {
   auto row = REDRESS_TRY(c_.query_one(
-      "INSERT INTO users (email, name, role, rights, password_hash, language, active, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "INSERT INTO users (email, name, role, rights, revoked_rights, password_hash, language, active, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
       {user.email, user.name, std::string(domain::to_string(user.role)), domain::join_rights(user.extra_rights),
-       null_or(password_hash), user.language, int64_t{user.active ? 1 : 0}, to_micros(user.created_at)}));
+       domain::join_rights(user.revoked_rights), null_or(password_hash), user.language, int64_t{user.active ? 1 : 0},
+       to_micros(user.created_at)}));
   domain::User out = user;
   out.id = row->integer(0);
   return out;
@@ -43,6 +47,19 @@ Result<std::optional<domain::User>> UserStore::find_by_email(const std::string& 
       REDRESS_TRY(c_.query_one(std::string("SELECT ") + kUserColumns + " FROM users WHERE email = ?", {email}));
   if (!row) return std::optional<domain::User>();
   return std::optional<domain::User>(user_from(*row));
+}
+
+Result<void> UserStore::update(const domain::User& user) {
+  REDRESS_CHECK(c_.execute(
+      "UPDATE users SET name = ?, role = ?, rights = ?, revoked_rights = ?, language = ?, active = ? WHERE id = ?",
+      {user.name, std::string(domain::to_string(user.role)), domain::join_rights(user.extra_rights),
+       domain::join_rights(user.revoked_rights), user.language, int64_t{user.active ? 1 : 0}, user.id}));
+  return {};
+}
+
+Result<void> UserStore::touch(int64_t id, TimePoint now) {
+  REDRESS_CHECK(c_.execute("UPDATE users SET last_seen_at = ? WHERE id = ?", {to_micros(now), id}));
+  return {};
 }
 
 Result<std::optional<std::string>> UserStore::password_hash(int64_t id) {

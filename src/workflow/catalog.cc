@@ -92,7 +92,7 @@ class FileParser {
     const auto& table = root_.as_table();
     for (const auto& [key, value] : table) {
       if (key != "id" && key != "labels" && key != "roles" && key != "statuses" && key != "fields" &&
-          key != "transitions" && key != "timers")
+          key != "transitions" && key != "timers" && key != "on_take")
         return refuse(source_, value, "unknown key '" + key + "'");
     }
     if (!table.contains("id") || !root_.at("id").is_string() || !is_identifier(root_.at("id").as_string().str))
@@ -108,6 +108,7 @@ class FileParser {
     if (table.contains("fields")) REDRESS_CHECK(read_fields(root_.at("fields")));
     if (table.contains("transitions")) REDRESS_CHECK(read_transitions(root_.at("transitions")));
     if (table.contains("timers")) REDRESS_CHECK(read_timers(root_.at("timers")));
+    if (table.contains("on_take")) REDRESS_CHECK(read_on_take(root_.at("on_take")));
     REDRESS_CHECK(check_reachable());
     return std::move(wf_);
   }
@@ -404,6 +405,19 @@ class FileParser {
       wf_.timers.push_back(std::move(def));
     }
     return true;
+  }
+
+  // The transition run when an agent takes a ticket in a status it leaves (seed 001: a
+  // new request taken by someone is being handled, so it is open).
+  Result<bool> read_on_take(const toml::value& v) {
+    if (!v.is_string()) return refuse(source_, v, "on_take must be a transition id");
+    const TransitionDef* tr = wf_.transition(v.as_string().str);
+    if (!tr) return refuse(source_, v, "on_take names unknown transition '" + v.as_string().str + "'");
+    if (!tr->note_required && tr->requires_.empty()) {
+      wf_.on_take = tr->id;
+      return true;
+    }
+    return refuse(source_, v, "on_take transition '" + tr->id + "' must need no note or fields");
   }
 
   Result<bool> check_reachable() {

@@ -80,6 +80,7 @@ struct WorkflowDef {
   std::vector<FieldDef> fields;
   std::vector<TransitionDef> transitions;
   std::vector<TimerDef> timers;
+  std::string on_take;  // transition run when a ticket is taken, if it leaves the status; may be empty
 
   const StatusDef* status(const std::string& id) const;
   const TransitionDef* transition(const std::string& id) const;
