@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "service/mail_intake_service.h"
 #include "support/test_app.h"
 
 namespace redress {
@@ -347,6 +348,43 @@ TEST_P(DeskTest, DeactivatingAnAgentReturnsTheirTicketsToTheQueue) {
   EXPECT_EQ(history.back()["kind"], "ticket.released");
   EXPECT_EQ(history.back()["data"]["why"], "account_deactivated");
   EXPECT_EQ(app_->call(bob_.token, "GET", path(a)).status, 401);  // the account is off
+}
+
+// Seed 001: a new customer message on a taken ticket puts it on top of the taker's queue;
+// if the taker has been away too long, it goes back to the team instead.
+TEST_P(DeskTest, CustomerMailLeadsTheTakersQueueOrReturnsTicketFromAnInactiveTaker) {
+  auto older = create("Older");
+  auto t = create("Newer");
+  ASSERT_EQ(app_->call(alice_.token, "POST", path(older) + "/take").status, 200);
+  ASSERT_EQ(app_->call(alice_.token, "POST", path(t) + "/take").status, 200);
+  EXPECT_EQ(queue_subjects(alice_), (std::vector<std::string>{"Older/mine", "Newer/mine"}));
+  auto mail = [&](const std::string& text) {
+    const std::string raw = "From: Client <client@example.org>\r\nTo: support@localhost\r\nSubject: Re: [#" +
+                            t["number"].get<std::string>() + "] Newer\r\nMessage-ID: <" + text +
+                            "@example.org>\r\n\r\n" + text + "\r\n";
+    auto r = service::MailIntakeService(app_->context()).ingest(raw, {"", "api"});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->ticket_id, t["id"].get<int64_t>());
+  };
+  app_->clock().advance(std::chrono::hours(1));
+  mail("still-waiting");
+  EXPECT_EQ(queue_subjects(alice_), (std::vector<std::string>{"Newer/mine", "Older/mine"}));
+  auto got = app_->call(alice_.token, "GET", path(t)).json();
+  EXPECT_TRUE(got["customer_waiting_since"].is_string());
+  EXPECT_EQ(got["taken_by"]["email"], "alice@example.com");
+
+  // Alice is not seen for longer than [queue] taker_inactive_hours (72 by default).
+  app_->clock().advance(std::chrono::hours(73));
+  mail("anyone-there");
+  auto back = app_->call(bob_.token, "GET", path(t));
+  ASSERT_EQ(back.status, 200) << back.body;
+  EXPECT_TRUE(back.json()["taken_by"].is_null());
+  const json history = app_->call(admin_.token, "GET", path(t) + "/history").json();
+  bool released = false;
+  for (const auto& e : history["items"])
+    if (e["kind"] == "ticket.released" && e["data"]["why"] == "taker_inactive") released = true;
+  EXPECT_TRUE(released) << history.dump();
+  EXPECT_EQ(queue_subjects(bob_), (std::vector<std::string>{"Newer/unassigned"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, DeskTest, ::testing::Values(EngineParam::kSqlite, EngineParam::kPostgres),

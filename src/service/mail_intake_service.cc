@@ -10,6 +10,7 @@
 #include "service/acknowledgement_service.h"
 #include "service/mail_config.h"
 #include "service/outbox.h"
+#include "service/queue_service.h"
 #include "service/ticket_access.h"
 #include "service/ticket_service.h"
 #include "service/transition_service.h"
@@ -357,6 +358,9 @@ Result<IntakeResult> MailIntakeService::ingest_in(Connection& c, const std::stri
         }
       }
     }
+    // The customer wrote again: the ticket leads its handler's queue (and leaves an
+    // inactive taker's hands).
+    if (automated.empty()) t = REDRESS_TRY(customer_message_arrived(ctx_, c, std::move(t)));
     if (t.taken_by && automated.empty()) {
       if (auto alerted = alert_taker(ctx_, c, t, m); !alerted) {
         if (alerted.error().code == ErrorCode::kUnavailable) return fail(alerted.error());
