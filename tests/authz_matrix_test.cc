@@ -88,6 +88,14 @@ constexpr Row kMatrix[] = {
   {"PATCH",  "/api/v1/tickets/{id}",           Target::kOther, {401, 200, 200, 403, 404}},
   {"GET",    "/api/v1/tickets/{id}/history",   Target::kOwn,   {401, 200, 200, 200, 403}},
   {"GET",    "/api/v1/tickets/{id}/history",   Target::kOther, {401, 200, 200, 200, 404}},
+  // Messages (seed 003): staff with tickets.read_all read the whole thread; customers the
+  // public part of their own tickets. Posting needs messages.use (viewers lack it) and, for
+  // staff, tickets.write. These rows come before the PUT .../messaging rows below, which
+  // leave the customer's ticket blocked: here it is still open to the customer's messages.
+  {"GET",    "/api/v1/tickets/{id}/messages",   Target::kOwn,   {401, 200, 200, 200, 200}},
+  {"GET",    "/api/v1/tickets/{id}/messages",   Target::kOther, {401, 200, 200, 200, 404}},
+  {"POST",   "/api/v1/tickets/{id}/messages",   Target::kOwn,   {401, 201, 201, 403, 201}},
+  {"POST",   "/api/v1/tickets/{id}/messages",   Target::kOther, {401, 201, 201, 403, 404}},
   // messages.block is the admin's by default; agents get it as an extra right.
   {"PUT",    "/api/v1/tickets/{id}/messaging",  Target::kOwn,   {401, 200, 403, 403, 403}},
   {"PUT",    "/api/v1/tickets/{id}/messaging",  Target::kOther, {401, 200, 403, 403, 404}},
@@ -258,6 +266,13 @@ class AuthzMatrixTest : public ::testing::Test {
       return json{{"workflow", "support-request"}, {"subject", "Matrix ticket " + n}, {"reason", reason_id_}}.dump();
     if (m == "PATCH" && p == "/api/v1/tickets/{id}") return json{{"fields", {{"matrix_step", n}}}}.dump();
     if (m == "PUT" && p == "/api/v1/tickets/{id}/messaging") return json{{"blocked", serial_ % 2 == 0}}.dump();
+    // Staff write internal notes: a public reply would meet the "close" transition's
+    // public_reply requirement and change what the transitions rows below answer.
+    if (m == "POST" && p == "/api/v1/tickets/{id}/messages") {
+      json message = {{"body", "Matrix message " + n}};
+      if (role != Role::kCustomer) message["visibility"] = "internal";
+      return message.dump();
+    }
     if (m == "POST" && p == "/api/v1/contacts")
       return json{{"name", "Contact " + n}, {"email", "contact-" + n + "@example.org"}}.dump();
     if (m == "POST" && p == "/api/v1/users")

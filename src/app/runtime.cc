@@ -45,7 +45,7 @@ Result<std::unique_ptr<Runtime>> open_runtime(const Settings& settings, const Cl
   rt->mail = std::make_unique<service::MailConfig>(REDRESS_TRY(service::MailConfig::load(settings, *rt->db)));
   rt->context = std::make_unique<service::Context>(service::Context{
       *rt->db, *rt->clock, rt->workflows, format, crypto::parse_password_cost(settings.auth.password_cost),
-      settings.auth.session_ttl_hours, rt->mail.get()});
+      settings.auth.session_ttl_hours, rt->mail.get(), settings.messages});
   rt->context->taker_inactive_hours = settings.queue.taker_inactive_hours;
   return rt;
 }

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
 #include <toml.hpp>
 #include <vector>
@@ -70,6 +71,12 @@ const std::vector<Setting>& settings_table() {
       {"mail", "acknowledge", Kind::kBool, {}, {}, [](Settings& s, bool v) { s.mail.acknowledge = v; }},
       {"queue", "taker_inactive_hours", Kind::kInt, {},
        [](Settings& s, int64_t v) { s.queue.taker_inactive_hours = static_cast<int>(v); }, {}},
+      {"messages", "max_length", Kind::kInt, {}, [](Settings& s, int64_t v) { s.messages.max_length = v; }, {}},
+      {"messages", "author_display", Kind::kString,
+       [](Settings& s, const std::string& v) { s.messages.author_display = v; }, {}, {}},
+      {"messages", "team_name", Kind::kString, [](Settings& s, const std::string& v) { s.messages.team_name = v; }, {}, {}},
+      {"messages", "author_text", Kind::kString,
+       [](Settings& s, const std::string& v) { s.messages.author_text = v; }, {}, {}},
       {"log", "level", Kind::kString, [](Settings& s, const std::string& v) { s.log.level = v; }, {}, {}},
       {"log", "format", Kind::kString, [](Settings& s, const std::string& v) { s.log.format = v; }, {}, {}},
   };
@@ -91,11 +98,16 @@ std::string env_name(const Setting& s) {
   return name;
 }
 
-Result<void> apply_env(Settings& settings, EnvLookup env) {
+// "section.key" -> where its value came from ("config FILE:LINE" or the variable's name),
+// so that a value refused by validate() is reported where the operator can fix it.
+using Origins = std::map<std::string, std::string>;
+
+Result<void> apply_env(Settings& settings, EnvLookup env, Origins& origins) {
   for (const auto& s : settings_table()) {
     const std::string name = env_name(s);
     auto value = env(name.c_str());
     if (!value) continue;
+    origins[std::string(s.section) + "." + s.key] = name;
     switch (s.kind) {
       case Kind::kString:
         s.set_string(settings, *value);
@@ -122,8 +134,18 @@ Result<void> apply_env(Settings& settings, EnvLookup env) {
   return {};
 }
 
-Result<void> validate(const Settings& s) {
+size_t code_points(const std::string& text) {
+  size_t n = 0;
+  for (char ch : text) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+  return n;
+}
+
+Result<void> validate(const Settings& s, const Origins& origins) {
   auto bad = [](const std::string& what) { return fail(ErrorCode::kInvalid, what); };
+  auto bad_at = [&](const std::string& key, const std::string& why) {
+    auto it = origins.find(key);
+    return fail(ErrorCode::kInvalid, (it == origins.end() ? std::string() : it->second + ": ") + key + ": " + why);
+  };
   if (s.server.threads < 1 || s.server.threads > 256) return bad("server.threads: must be 1..256");
   if (s.server.max_body_bytes < 1024) return bad("server.max_body_bytes: must be at least 1024");
   if (s.server.max_header_bytes < 1024) return bad("server.max_header_bytes: must be at least 1024");
@@ -144,6 +166,19 @@ Result<void> validate(const Settings& s) {
   if (s.mail.max_message_bytes < 1024) return bad("mail.max_message_bytes: must be at least 1024");
   if (s.queue.taker_inactive_hours < 0 || s.queue.taker_inactive_hours > 24 * 365)
     return bad("queue.taker_inactive_hours: must be 0..8760");
+  const auto& m = s.messages;
+  if (m.max_length < 1 || m.max_length > 100'000) return bad_at("messages.max_length", "must be 1..100000");
+  if (m.author_display != "none" && m.author_display != "team" && m.author_display != "full_name" &&
+      m.author_display != "custom")
+    return bad_at("messages.author_display", "must be none, team, full_name or custom");
+  // The name shown to customers must exist when it is the one shown: an empty author
+  // would look like a message from nobody.
+  if (m.team_name.find_first_not_of(" \t") == std::string::npos && m.author_display == "team")
+    return bad_at("messages.team_name", "must not be empty when author_display is team");
+  if (code_points(m.team_name) > 200) return bad_at("messages.team_name", "at most 200 characters");
+  if (m.author_text.find_first_not_of(" \t") == std::string::npos && m.author_display == "custom")
+    return bad_at("messages.author_text", "must not be empty when author_display is custom");
+  if (code_points(m.author_text) > 200) return bad_at("messages.author_text", "at most 200 characters");
   return {};
 }
 
@@ -205,6 +240,7 @@ std::optional<std::string> process_env(const char* name) {
 
 Result<Settings> parse_settings(const std::string& toml_text, const std::string& source, EnvLookup env) {
   Settings settings;
+  Origins origins;
   if (!toml_text.empty()) {
     toml::value root;
     try {
@@ -230,6 +266,7 @@ Result<Settings> parse_settings(const std::string& toml_text, const std::string&
         const Setting* s = find_setting(section, key);
         const std::string where = "config " + source + ":" + std::to_string(value.location().line()) + ": ";
         if (!s) return fail(ErrorCode::kInvalid, where + "unknown setting " + section + "." + key);
+        origins[section + "." + key] = "config " + source + ":" + std::to_string(value.location().line());
         switch (s->kind) {
           case Kind::kString:
             if (!value.is_string())
@@ -250,8 +287,8 @@ Result<Settings> parse_settings(const std::string& toml_text, const std::string&
       }
     }
   }
-  REDRESS_CHECK(apply_env(settings, env));
-  REDRESS_CHECK(validate(settings));
+  REDRESS_CHECK(apply_env(settings, env, origins));
+  REDRESS_CHECK(validate(settings, origins));
   return settings;
 }
 

@@ -89,6 +89,16 @@ struct QueueSettings {
   int taker_inactive_hours = 72;
 };
 
+// Messages on requests (seed 003): what a customer may post and how staff authors appear
+// to customers in the portal.
+struct MessageSettings {
+  int64_t max_length = 5000;  // Unicode code points, after trimming
+  // What customers see as the author of staff messages: none | team | full_name | custom.
+  std::string author_display = "team";
+  std::string team_name = "Support";  // author_display = "team"
+  std::string author_text;            // author_display = "custom"
+};
+
 struct LogSettings {
   std::string level = "info";
   std::string format = "text";  // text | json
@@ -104,6 +114,7 @@ struct Settings {
   MailSettings mail;
   std::vector<MailboxSettings> mailboxes;
   QueueSettings queue;
+  MessageSettings messages;
 };
 
 using EnvLookup = std::optional<std::string> (*)(const char* name);

@@ -274,5 +274,73 @@ TEST(MailConfig, MailboxMistakesAreNamedWithTheirLine) {
   EXPECT_FALSE(parse_mail_config("[mail]\nsmtp_starttls = \"maybe\"\n"));
 }
 
+TEST_F(ConfigTest, MessagesHaveDefaults) {
+  auto s = parse("");
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_EQ(s->messages.max_length, 5000);
+  EXPECT_EQ(s->messages.author_display, "team");
+  EXPECT_EQ(s->messages.team_name, "Support");
+  EXPECT_EQ(s->messages.author_text, "");
+}
+
+TEST_F(ConfigTest, MessagesSectionIsReadFromFileAndEnvironment) {
+  set_env("REDRESS_MESSAGES_TEAM_NAME", "Service client");
+  auto s = parse("[messages]\nmax_length = 800\nauthor_display = \"custom\"\nauthor_text = \"Your ACME team\"\n");
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_EQ(s->messages.max_length, 800);
+  EXPECT_EQ(s->messages.author_display, "custom");
+  EXPECT_EQ(s->messages.author_text, "Your ACME team");
+  EXPECT_EQ(s->messages.team_name, "Service client");
+}
+
+TEST_F(ConfigTest, MessagesMaxLengthOutOfRangeIsRefusedWithFileAndLine) {
+  for (const char* value : {"0", "-5", "100001", "9999999999"}) {
+    auto s = parse(std::string("[messages]\n\nmax_length = ") + value + "\n");
+    ASSERT_FALSE(s.has_value()) << value;
+    EXPECT_EQ(s.error().code, ErrorCode::kInvalid);
+    EXPECT_NE(s.error().message.find("test.toml:3: messages.max_length: must be 1..100000"), std::string::npos)
+        << s.error().message;
+  }
+  EXPECT_TRUE(parse("[messages]\nmax_length = 1\n").has_value());
+  EXPECT_TRUE(parse("[messages]\nmax_length = 100000\n").has_value());
+}
+
+TEST_F(ConfigTest, MessagesMaxLengthFromTheEnvironmentNamesTheVariable) {
+  set_env("REDRESS_MESSAGES_MAX_LENGTH", "0");
+  auto s = parse("");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("REDRESS_MESSAGES_MAX_LENGTH: messages.max_length"), std::string::npos)
+      << s.error().message;
+}
+
+TEST_F(ConfigTest, MessagesAuthorDisplayMustBeAKnownMode) {
+  for (const char* mode : {"none", "team", "full_name"}) {
+    auto ok = parse(std::string("[messages]\nauthor_display = \"") + mode + "\"\n");
+    EXPECT_TRUE(ok.has_value()) << mode << ": " << ok.error().message;
+  }
+  auto s = parse("[messages]\nauthor_display = \"nickname\"\n");
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().message.find("test.toml:2: messages.author_display: must be none, team, full_name or custom"),
+            std::string::npos)
+      << s.error().message;
+  auto typed = parse("[messages]\nmax_length = \"long\"\n");
+  ASSERT_FALSE(typed.has_value());
+  EXPECT_NE(typed.error().message.find("messages.max_length must be an integer"), std::string::npos);
+}
+
+TEST_F(ConfigTest, MessagesShownAuthorMustNotBeEmpty) {
+  auto custom = parse("[messages]\nauthor_display = \"custom\"\n");
+  ASSERT_FALSE(custom.has_value());
+  EXPECT_NE(custom.error().message.find("messages.author_text"), std::string::npos) << custom.error().message;
+  auto team = parse("[messages]\nteam_name = \"  \"\n");
+  ASSERT_FALSE(team.has_value());
+  EXPECT_NE(team.error().message.find("test.toml:2: messages.team_name"), std::string::npos) << team.error().message;
+  // A blank team name is fine when it is not the one shown.
+  EXPECT_TRUE(parse("[messages]\nauthor_display = \"none\"\nteam_name = \"\"\n").has_value());
+  auto long_text = parse("[messages]\nauthor_display = \"custom\"\nauthor_text = \"" + std::string(201, 'x') + "\"\n");
+  ASSERT_FALSE(long_text.has_value());
+  EXPECT_NE(long_text.error().message.find("messages.author_text: at most 200 characters"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace redress

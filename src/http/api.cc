@@ -99,6 +99,7 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
       intake_(ctx),
       acknowledgements_(ctx),
       queue_(ctx),
+      messages_(ctx),
       login_limiter_(ctx.clock, options.login_attempts_per_minute) {
   route("GET", "/healthz", Auth::kNone, &Api::healthz);
   route("GET", "/metrics", Auth::kNone, &Api::metrics);
@@ -112,6 +113,8 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("PATCH", "/api/v1/tickets/{id}", Auth::kRequired, &Api::patch_ticket);
   route("GET", "/api/v1/tickets/{id}/history", Auth::kRequired, &Api::ticket_history);
   route("PUT", "/api/v1/tickets/{id}/messaging", Auth::kRequired, &Api::set_messaging);
+  route("GET", "/api/v1/tickets/{id}/messages", Auth::kRequired, &Api::list_messages);
+  route("POST", "/api/v1/tickets/{id}/messages", Auth::kRequired, &Api::post_message);
   route("GET", "/api/v1/contacts", Auth::kRequired, &Api::list_contacts);
   route("POST", "/api/v1/contacts", Auth::kRequired, &Api::create_contact);
   route("GET", "/api/v1/contacts/{id}", Auth::kRequired, &Api::get_contact);

@@ -15,6 +15,7 @@
 #include "service/acknowledgement_service.h"
 #include "service/mail_intake_service.h"
 #include "service/queue_service.h"
+#include "service/message_service.h"
 #include "service/transition_service.h"
 #include "service/ticket_service.h"
 
@@ -87,6 +88,8 @@ class Api {
   Result<Response> acknowledge(Call&);
   Result<Response> list_failed_mails(Call&);
   Result<Response> retry_failed_mail(Call&);
+  Result<Response> list_messages(Call&);  // api_messages.cc
+  Result<Response> post_message(Call&);
 
   service::Context& ctx_;
   const ApiOptions options_;
@@ -99,6 +102,7 @@ class Api {
   service::MailIntakeService intake_;
   service::AcknowledgementService acknowledgements_;
   service::QueueService queue_;
+  service::MessageService messages_;
   LoginRateLimiter login_limiter_;
   Router router_;
 };

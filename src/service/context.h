@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/crypto.h"
 #include "domain/ticket.h"
 #include "domain/ticket_number.h"
@@ -23,6 +24,7 @@ struct Context {
   crypto::PasswordCost password_cost = crypto::PasswordCost::kInteractive;
   int session_ttl_hours = 12;
   const MailConfig* mail = nullptr;  // set by app/ once the mail settings are resolved
+  MessageSettings messages;          // [messages]: length limit, author shown to customers
   int taker_inactive_hours = 72;     // [queue]: see QueueSettings
 };
 

@@ -18,6 +18,7 @@
 #include "store/event_store.h"
 #include "store/ticket_store.h"
 #include "store/user_store.h"
+#include "workflow/engine.h"
 
 namespace redress::service {
 namespace {
@@ -133,17 +134,6 @@ Result<void> alert_taker(const Context& ctx, Connection& c, const domain::Ticket
   alert.on_thread = false;
   REDRESS_CHECK(queue_mail(ctx, c, alert));
   return {};
-}
-
-// The system transition that leaves a closed status to an open one, if the workflow has one.
-const workflow::TransitionDef* reopening_transition(const workflow::WorkflowDef& wf, const std::string& status) {
-  for (const auto& tr : wf.transitions) {
-    if (!tr.who.system) continue;
-    if (std::find(tr.from.begin(), tr.from.end(), status) == tr.from.end()) continue;
-    const auto* to = wf.status(tr.to);
-    if (to && to->category != "closed") return &tr;
-  }
-  return nullptr;
 }
 
 }  // namespace
@@ -346,7 +336,7 @@ Result<IntakeResult> MailIntakeService::ingest_in(Connection& c, const std::stri
     const workflow::WorkflowDef* wf = ctx_.workflows.find(t.workflow);
     const auto* status = wf ? wf->status(t.status) : nullptr;
     if (wf && status && status->category == "closed" && automated.empty()) {
-      if (const auto* tr = reopening_transition(*wf, t.status)) {
+      if (const auto* tr = workflow::reopening_transition(*wf, t.status)) {
         TransitionInput input;
         input.transition = tr->id;
         auto reopened = TransitionService(ctx_).run_in(c, system, t, input);

@@ -336,11 +336,17 @@ Result<domain::Message> TicketStore::add_message(const domain::Message& m) {
   return out;
 }
 
-Result<std::vector<domain::Message>> TicketStore::messages(int64_t ticket_id, bool include_internal) {
-  auto rows = REDRESS_TRY(c_.query(
+Result<std::vector<domain::Message>> TicketStore::messages(int64_t ticket_id, bool include_internal, int64_t after_id,
+                                                          int limit) {
+  std::string sql =
       "SELECT id, ticket_id, kind, visibility, author_user_id, author_contact_id, body, created_at, html FROM messages "
-      "WHERE ticket_id = ? AND (? = 1 OR visibility = 'public') ORDER BY id",
-      {ticket_id, int64_t{include_internal ? 1 : 0}}));
+      "WHERE ticket_id = ? AND (? = 1 OR visibility = 'public') AND id > ? ORDER BY id";
+  Params p{ticket_id, int64_t{include_internal ? 1 : 0}, after_id};
+  if (limit > 0) {
+    sql += " LIMIT ?";
+    p.emplace_back(static_cast<int64_t>(limit));
+  }
+  auto rows = REDRESS_TRY(c_.query(sql, p));
   std::vector<domain::Message> out;
   for (const auto& r : rows) {
     out.push_back(domain::Message{r.integer(0), r.integer(1), r.text(2), r.text(3), r.opt_integer(4),

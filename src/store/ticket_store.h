@@ -72,7 +72,9 @@ class TicketStore {
   Result<void> reindex(int64_t ticket_id);
 
   Result<domain::Message> add_message(const domain::Message& message);
-  Result<std::vector<domain::Message>> messages(int64_t ticket_id, bool include_internal);
+  // Oldest first: those with an id above after_id, at most limit of them (0: all).
+  Result<std::vector<domain::Message>> messages(int64_t ticket_id, bool include_internal, int64_t after_id = 0,
+                                                int limit = 0);
 
  private:
   Result<void> load_relations(domain::Ticket& t);

@@ -208,6 +208,15 @@ Result<TransitionPlan> plan(const WorkflowDef& wf, const TicketState& ticket, co
   return out;
 }
 
+const TransitionDef* reopening_transition(const WorkflowDef& wf, const std::string& status) {
+  for (const auto& tr : wf.transitions) {
+    if (!tr.who.system || !contains(tr.from, status)) continue;
+    const auto* to = wf.status(tr.to);
+    if (to && to->category != "closed") return &tr;
+  }
+  return nullptr;
+}
+
 std::vector<AvailableTransition> available(const WorkflowDef& wf, const TicketState& ticket, const Caller& caller) {
   std::vector<AvailableTransition> out;
   const auto assignees = current_assignees(ticket);

@@ -65,6 +65,11 @@ Result<TransitionPlan> plan(const WorkflowDef& wf, const TicketState& ticket, co
 // Transitions from the current status the caller may run, in file order.
 std::vector<AvailableTransition> available(const WorkflowDef& wf, const TicketState& ticket, const Caller& caller);
 
+// The system transition that leaves `status` for a status outside the "closed" category,
+// if the workflow has one: what runs when a customer writes on a closed ticket (a mail, a
+// portal message). First in file order; nullptr when the workflow keeps closed tickets closed.
+const TransitionDef* reopening_transition(const WorkflowDef& wf, const std::string& status);
+
 // Validates one value against a declared field (datetime: RFC 3339; choice: one of).
 std::optional<std::string> check_field_value(const FieldDef& def, const nlohmann::json& value);
 

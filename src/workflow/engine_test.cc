@@ -285,6 +285,26 @@ TEST(EngineTest, ACustomerWhoIsNotAContactMayNotConfirm) {
             Outcome::kAllowed);
 }
 
+TEST(EngineTest, OnlySupportRequestsReopenFromClosedByTheSystem) {
+  const TransitionDef* reopen = reopening_transition(wf("support-request"), "closed");
+  ASSERT_NE(reopen, nullptr);
+  EXPECT_EQ(reopen->id, "reopen_closed");
+  EXPECT_EQ(reopen->to, "open");
+  // Complaints stay closed once closed: a customer writing again starts a new one.
+  EXPECT_EQ(reopening_transition(wf("customer-complaint"), "closed"), nullptr);
+  EXPECT_EQ(reopening_transition(wf("complaint-investigation"), "closed"), nullptr);
+}
+
+TEST(EngineTest, ReopeningTransitionIgnoresSystemTransitionsThatStayClosed) {
+  // auto_close is a system transition from confirmation, but into a closed status.
+  EXPECT_EQ(reopening_transition(wf("customer-complaint"), "confirmation"), nullptr);
+  // From reopen_later the system's "reopen" leads to open.
+  const TransitionDef* t = reopening_transition(wf("support-request"), "reopen_later");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->id, "reopen");
+  EXPECT_EQ(reopening_transition(wf("support-request"), "new_request"), nullptr);
+}
+
 TEST(EngineTest, AssignSetsTheTeamMemberAndNotifiesThem) {
   auto r = request("assign");
   r.assignees["team_member"] = 7;

@@ -1,0 +1,80 @@
+// Messages on requests (seed 003): a ticket's thread, and posting a portal message, a
+// public reply or an internal note.
+#include <map>
+#include <string>
+
+#include "http/api.h"
+#include "http/api_support.h"
+#include "http/json_input.h"
+
+namespace redress::http {
+namespace {
+
+// A thread is short (seed 003: "a short text to communicate quickly"); these bound one
+// answer, and `after` pages through a long one.
+constexpr int kDefaultLimit = 100;
+constexpr int kMaxLimit = 500;
+
+nlohmann::json message_json(const service::MessageView& v) {
+  const auto& m = v.message;
+  nlohmann::json author = nullptr;
+  if (v.author) {
+    author = {{"type", v.author->type}, {"name", v.author->name}};
+    if (v.author->id) author["id"] = *v.author->id;
+  }
+  return {{"id", m.id},
+          {"kind", m.kind},
+          {"visibility", m.visibility},
+          {"body", m.body},
+          {"html", m.html ? nlohmann::json(*m.html) : nlohmann::json(nullptr)},
+          {"created_at", format_rfc3339(m.created_at)},
+          {"author", std::move(author)}};
+}
+
+}  // namespace
+
+Result<Response> Api::list_messages(Call& call) {
+  const auto& r = call.request;
+  std::map<std::string, std::string> errors;
+  for (const auto& [k, v] : r.query) {
+    if (k != "after" && k != "limit") errors[k] = "unknown parameter; use after or limit";
+  }
+  int64_t after = 0;
+  if (auto text = r.query_param("after")) {
+    if (auto id = parse_positive(*text)) {
+      after = *id;
+    } else {
+      errors["after"] = "a message id (a positive integer)";
+    }
+  }
+  auto limit = read_limit(r, kDefaultLimit, kMaxLimit);
+  if (!limit) errors["limit"] = limit.error().fields.begin()->second;
+  if (!errors.empty()) {
+    Error e(ErrorCode::kInvalid, "bad query parameters");
+    if (errors.size() == 1) e.message = errors.begin()->first + ": " + errors.begin()->second;
+    e.fields = std::move(errors);
+    return fail(std::move(e));
+  }
+  auto thread = REDRESS_TRY(messages_.list(call.actor(), call.params.at("id"), after, *limit));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& m : thread.items) items.push_back(message_json(m));
+  const nlohmann::json next = thread.next_after ? nlohmann::json(*thread.next_after) : nlohmann::json(nullptr);
+  return json_response(200, {{"items", std::move(items)}, {"next_after", next}});
+}
+
+Result<Response> Api::post_message(Call& call) {
+  auto body = REDRESS_TRY(parse_json_body(call.request));
+  ObjectReader in(body);
+  service::NewMessage input;
+  input.body = in.string("body");
+  input.visibility = in.string("visibility");
+  // Reserved for response templates (a later issue): refused by the service, so that a
+  // client relying on it learns now instead of having its template silently dropped.
+  if (const nlohmann::json* tmpl = in.raw("template"); tmpl && !tmpl->is_null()) input.template_given = true;
+  REDRESS_CHECK(in.finish());
+  auto posted = REDRESS_TRY(messages_.post(call.actor(), call.params.at("id"), input));
+  if (options_.clock_moved) options_.clock_moved();  // wakes the workers for the mails the post queued
+  return json_response(201, message_json(posted));
+}
+
+}  // namespace redress::http

@@ -1,0 +1,213 @@
+#include "service/message_service.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "domain/message_text.h"
+#include "service/notifier.h"
+#include "service/ticket_access.h"
+#include "service/transition_service.h"
+#include "store/contact_store.h"
+#include "store/event_store.h"
+#include "store/ticket_store.h"
+#include "store/user_store.h"
+#include "workflow/engine.h"
+
+namespace redress::service {
+namespace {
+
+using store::Connection;
+
+bool is_customer(const Actor& actor) { return actor.user && actor.user->role == domain::Role::kCustomer; }
+
+// The people behind a page of messages, loaded once per page.
+struct Authors {
+  std::map<int64_t, domain::User> users;
+  std::map<int64_t, domain::Contact> contacts;
+};
+
+Result<Authors> load_authors(Connection& c, const std::vector<domain::Message>& messages) {
+  Authors out;
+  std::set<int64_t> contact_ids;
+  store::UserStore users(c);
+  for (const auto& m : messages) {
+    if (m.author_user_id && !out.users.contains(*m.author_user_id)) {
+      if (auto u = REDRESS_TRY(users.find(*m.author_user_id))) out.users.emplace(u->id, std::move(*u));
+    }
+    if (m.author_contact_id) contact_ids.insert(*m.author_contact_id);
+  }
+  if (!contact_ids.empty()) {
+    auto contacts = REDRESS_TRY(store::ContactStore(c).find_many({contact_ids.begin(), contact_ids.end()}));
+    for (auto& ct : contacts) out.contacts.emplace(ct.id, std::move(ct));
+  }
+  return out;
+}
+
+// What a customer sees as the author of a message from our side (seed 003: nothing, the
+// team's name, the person's name, or a custom mention).
+std::optional<MessageAuthor> staff_author_for_customers(const MessageSettings& s, const domain::User* user) {
+  if (s.author_display == "none") return std::nullopt;
+  if (s.author_display == "custom") return MessageAuthor{"staff", std::nullopt, s.author_text};
+  // A mail nobody wrote (an acknowledgement) has no person to name: the team speaks.
+  if (s.author_display == "full_name" && user) return MessageAuthor{"staff", std::nullopt, user->name};
+  return MessageAuthor{"staff", std::nullopt, s.team_name};
+}
+
+MessageView view_of(domain::Message m, const Authors& authors, const domain::Ticket& t, bool staff_view,
+                    const MessageSettings& settings) {
+  MessageView v;
+  const domain::Contact* contact = nullptr;
+  const domain::User* user = nullptr;
+  if (m.author_contact_id) {
+    if (auto it = authors.contacts.find(*m.author_contact_id); it != authors.contacts.end()) contact = &it->second;
+  }
+  if (m.author_user_id) {
+    if (auto it = authors.users.find(*m.author_user_id); it != authors.users.end()) user = &it->second;
+  }
+  if (staff_view) {
+    // A portal message has both: the contact is who the customer is to us.
+    if (contact) {
+      v.author = MessageAuthor{"contact", contact->id, contact->name};
+    } else if (user) {
+      v.author = MessageAuthor{"user", user->id, user->name};
+    }
+  } else if (contact) {
+    // Customers see the ticket's own contacts by name, as on the ticket itself; someone
+    // else who wrote in is not theirs to know.
+    if (std::find(t.contact_ids.begin(), t.contact_ids.end(), contact->id) != t.contact_ids.end())
+      v.author = MessageAuthor{"contact", contact->id, contact->name};
+  } else if (m.kind == "reply" || m.kind == "mail_out" || (user && user->is_staff())) {
+    v.author = staff_author_for_customers(settings, user);
+  }
+  v.message = std::move(m);
+  return v;
+}
+
+Error invalid(std::map<std::string, std::string> errors) {
+  Error e(ErrorCode::kInvalid, "the request has invalid fields");
+  if (errors.size() == 1) e.message = errors.begin()->first + ": " + errors.begin()->second;
+  e.fields = std::move(errors);
+  return e;
+}
+
+}  // namespace
+
+Result<MessageThread> MessageService::list(const Actor& actor, const std::string& key, int64_t after_id, int limit) {
+  if (limit < 1) return fail(Error::invalid_field("limit", "must be at least 1"));
+  return ctx_.db.transact_value<MessageThread>(store::TxMode::kRead, [&](Connection& c) -> Result<MessageThread> {
+    auto t = REDRESS_TRY(detail::find_visible(c, actor, key));
+    if (!t) return fail(Error::not_found("ticket"));
+    const bool staff_view = actor.has_right(domain::rights::kTicketsReadAll);
+    // One more than asked tells whether another page follows.
+    auto rows = REDRESS_TRY(store::TicketStore(c).messages(t->id, staff_view, after_id, limit + 1));
+    MessageThread out;
+    if (static_cast<int>(rows.size()) > limit) {
+      rows.resize(static_cast<size_t>(limit));
+      out.next_after = rows.back().id;
+    }
+    const Authors authors = REDRESS_TRY(load_authors(c, rows));
+    for (auto& m : rows) out.items.push_back(view_of(std::move(m), authors, *t, staff_view, ctx_.messages));
+    return out;
+  });
+}
+
+Result<MessageView> MessageService::post(const Actor& actor, const std::string& key, const NewMessage& input) {
+  const bool as_customer = is_customer(actor);
+  const auto now = ctx_.clock.now();
+  return ctx_.db.transact_value<MessageView>(store::TxMode::kWrite, [&](Connection& c) -> Result<MessageView> {
+    auto found = REDRESS_TRY(detail::find_visible(c, actor, key));
+    if (!found) return fail(Error::not_found("ticket"));
+    domain::Ticket t = std::move(*found);
+    if (!actor.has_right(domain::rights::kMessagesUse))
+      return fail(Error::forbidden("posting messages needs the messages.use right", "right_missing"));
+    if (!as_customer && !actor.has_right(domain::rights::kTicketsWrite))
+      return fail(Error::forbidden("posting on tickets needs the tickets.write right", "right_missing"));
+    // Internal notes are staff business; asking for one is a right question, not a typo.
+    if (as_customer && input.visibility == "internal")
+      return fail(Error::forbidden("customers post public messages only; internal notes are for staff",
+                                   "right_missing"));
+
+    std::map<std::string, std::string> errors;
+    const auto text =
+        domain::check_message_text(input.body.value_or(""), static_cast<size_t>(ctx_.messages.max_length));
+    if (!text.ok()) errors["body"] = text.problem;
+    const std::string visibility = input.visibility.value_or("public");
+    if (visibility != "public" && visibility != "internal") errors["visibility"] = "must be public or internal";
+    if (input.template_given) errors["template"] = "response templates are not available yet";
+    if (!errors.empty()) return fail(invalid(std::move(errors)));
+
+    // Seed 003: blocking stops the customer's side of the conversation only.
+    if (as_customer && t.messaging_blocked)
+      return fail(Error::conflict("messages are blocked on this ticket; contact support another way",
+                                  "messaging_blocked"));
+    bool reopened = false;
+    const workflow::WorkflowDef* wf = ctx_.workflows.find(t.workflow);
+    const workflow::StatusDef* status = wf ? wf->status(t.status) : nullptr;
+    if (as_customer && status && status->category == "closed") {
+      // As a customer mail does: the workflow's system transition out of the closed status.
+      const workflow::TransitionDef* tr = workflow::reopening_transition(*wf, t.status);
+      if (!tr)
+        return fail(Error::conflict("this ticket is closed and cannot be reopened; open a new request",
+                                    "ticket_closed"));
+      TransitionInput reopen;
+      reopen.transition = tr->id;
+      auto moved = TransitionService(ctx_).run_in(c, Actor::system(), t, reopen);
+      if (!moved) {
+        const Error& e = moved.error();
+        // A busy database or a concurrent change is worth retrying; anything else means
+        // the workflow will not reopen this ticket, which the customer cannot fix.
+        if (e.code == ErrorCode::kUnavailable || e.code == ErrorCode::kInternal || e.reason == "stale")
+          return fail(e);
+        return fail(Error::conflict("this ticket is closed and could not be reopened: " + e.message, "ticket_closed"));
+      }
+      t = std::move(*moved);
+      reopened = true;
+    }
+
+    std::optional<int64_t> contact_id;
+    if (as_customer) {
+      // find_visible let the customer in because a contact of the ticket has their email.
+      auto contact = REDRESS_TRY(store::ContactStore(c).find_by_email(actor.user->email));
+      if (!contact) return fail(Error::internal("no contact for customer " + actor.user->email));
+      contact_id = contact->id;
+    }
+
+    store::TicketStore tickets(c);
+    domain::Message m;
+    m.ticket_id = t.id;
+    m.kind = as_customer ? "portal" : visibility == "internal" ? "note" : "reply";
+    m.visibility = visibility;
+    m.author_user_id = actor.user_id();
+    m.author_contact_id = contact_id;
+    m.body = text.text;
+    m.created_at = now;
+    m = REDRESS_TRY(tickets.add_message(m));
+    if (!reopened) {
+      // The version check makes a post that raced with a status change (a close, a block)
+      // fail as stale instead of slipping past the rules it read.
+      t.updated_at = now;
+      t = REDRESS_TRY(tickets.update(std::move(t)));
+    }
+    REDRESS_CHECK(tickets.reindex(t.id));
+
+    NotifyEvent event;
+    event.kind = as_customer ? kNotifyCustomerMessage : visibility == "internal" ? kNotifyNote : kNotifySupportReply;
+    event.channel = as_customer ? "portal" : "staff";
+    event.message_id = m.id;
+    event.message_text = m.body;
+    event.author_contact_id = contact_id;
+    event.author_user_id = actor.user_id();
+    const NotifyOutcome notified = REDRESS_TRY(notify(ctx_, c, actor, t, {event}));
+
+    domain::Event posted = detail::ticket_event(actor, now, t.id, "message.posted");
+    posted.data = {{"message_id", m.id}, {"kind", m.kind}, {"visibility", m.visibility}};
+    if (!notified.recipients.empty()) posted.data["notified"] = notified.recipients;
+    REDRESS_CHECK(store::EventStore(c).append(posted));
+
+    const Authors authors = REDRESS_TRY(load_authors(c, {m}));
+    return view_of(std::move(m), authors, t, actor.has_right(domain::rights::kTicketsReadAll), ctx_.messages);
+  });
+}
+
+}  // namespace redress::service

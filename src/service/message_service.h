@@ -1,0 +1,59 @@
+#pragma once
+// Messages on requests (seed 003): a ticket's thread as the caller may see it, and posting
+// a portal message (customers), a public reply or an internal note (staff). A post commits
+// the message, the ticket's search document, a message.posted event and the notifications
+// in one transaction; a customer writing on a closed ticket reopens it in that same one.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/ticket.h"
+#include "service/context.h"
+
+namespace redress::service {
+
+// Who wrote a message, as the reader may see it. Staff see the real author: "user" or
+// "contact" with its id. Customers see contacts of their ticket by name ("contact"), and
+// staff messages as [messages] author_display says: type "staff", no id, the name shown.
+struct MessageAuthor {
+  std::string type;  // user | contact | staff
+  std::optional<int64_t> id;
+  std::string name;
+};
+
+struct MessageView {
+  domain::Message message;
+  std::optional<MessageAuthor> author;  // none: no author (a system mail) or none to show
+};
+
+struct MessageThread {
+  std::vector<MessageView> items;     // oldest first
+  std::optional<int64_t> next_after;  // more follow: pass this as `after`
+};
+
+struct NewMessage {
+  std::optional<std::string> body;
+  std::optional<std::string> visibility;  // public (default) | internal
+  bool template_given = false;            // reserved for response templates: refused until they exist
+};
+
+class MessageService {
+ public:
+  explicit MessageService(Context& ctx) : ctx_(ctx) {}
+
+  // Staff (tickets.read_all) get internal notes too; customers the public messages of a
+  // ticket they are a contact of. NotFound when the ticket is not visible.
+  Result<MessageThread> list(const Actor& actor, const std::string& key, int64_t after_id, int limit);
+
+  // Staff need messages.use and tickets.write; customers messages.use and to be a contact
+  // (else NotFound, as for reading). Errors: Forbidden "right_missing" (also a customer
+  // asking for an internal note); Invalid naming body, visibility, template; Conflict
+  // "messaging_blocked" (customers, ticket blocked), "ticket_closed" (customers, closed
+  // ticket whose workflow has no system transition out of its status).
+  Result<MessageView> post(const Actor& actor, const std::string& key, const NewMessage& input);
+
+ private:
+  Context& ctx_;
+};
+
+}  // namespace redress::service
