@@ -88,7 +88,7 @@ constexpr Row kMatrix[] = {
   {"PATCH",  "/api/v1/tickets/{id}",           Target::kOther, {401, 200, 200, 403, 404}},
   {"GET",    "/api/v1/tickets/{id}/history",   Target::kOwn,   {401, 200, 200, 200, 403}},
   {"GET",    "/api/v1/tickets/{id}/history",   Target::kOther, {401, 200, 200, 200, 404}},
-  // Messages (seed 003): staff with tickets.read_all read the whole thread; customers the
+  // Messages (seed 003): staff with tickets.view_all read the whole thread; customers the
   // public part of their own tickets. Posting needs messages.use (viewers lack it) and, for
   // staff, tickets.write. These rows come before the PUT .../messaging rows below, which
   // leave the customer's ticket blocked: here it is still open to the customer's messages.

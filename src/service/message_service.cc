@@ -6,6 +6,7 @@
 
 #include "domain/message_text.h"
 #include "service/notifier.h"
+#include "service/queue_service.h"
 #include "service/ticket_access.h"
 #include "service/transition_service.h"
 #include "store/contact_store.h"
@@ -96,9 +97,9 @@ Error invalid(std::map<std::string, std::string> errors) {
 Result<MessageThread> MessageService::list(const Actor& actor, const std::string& key, int64_t after_id, int limit) {
   if (limit < 1) return fail(Error::invalid_field("limit", "must be at least 1"));
   return ctx_.db.transact_value<MessageThread>(store::TxMode::kRead, [&](Connection& c) -> Result<MessageThread> {
-    auto t = REDRESS_TRY(detail::find_visible(c, actor, key));
+    auto t = REDRESS_TRY(detail::find_visible(c, actor, key, detail::Access::kRead));
     if (!t) return fail(Error::not_found("ticket"));
-    const bool staff_view = actor.has_right(domain::rights::kTicketsReadAll);
+    const bool staff_view = actor.has_right(domain::rights::kTicketsViewAll);
     // One more than asked tells whether another page follows.
     auto rows = REDRESS_TRY(store::TicketStore(c).messages(t->id, staff_view, after_id, limit + 1));
     MessageThread out;
@@ -189,6 +190,13 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
       t.updated_at = now;
       t = REDRESS_TRY(tickets.update(std::move(t)));
     }
+    // Seed 001: a customer message puts the ticket on top of its handler's queue; a public
+    // answer means the customer no longer waits.
+    if (as_customer) {
+      t = REDRESS_TRY(customer_message_arrived(ctx_, c, std::move(t)));
+    } else if (visibility == "public") {
+      t = REDRESS_TRY(support_answered(ctx_, c, std::move(t)));
+    }
     REDRESS_CHECK(tickets.reindex(t.id));
 
     NotifyEvent event;
@@ -206,7 +214,7 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
     REDRESS_CHECK(store::EventStore(c).append(posted));
 
     const Authors authors = REDRESS_TRY(load_authors(c, {m}));
-    return view_of(std::move(m), authors, t, actor.has_right(domain::rights::kTicketsReadAll), ctx_.messages);
+    return view_of(std::move(m), authors, t, actor.has_right(domain::rights::kTicketsViewAll), ctx_.messages);
   });
 }
 

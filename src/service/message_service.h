@@ -41,7 +41,7 @@ class MessageService {
  public:
   explicit MessageService(Context& ctx) : ctx_(ctx) {}
 
-  // Staff (tickets.read_all) get internal notes too; customers the public messages of a
+  // Staff (tickets.view_all) get internal notes too; customers the public messages of a
   // ticket they are a contact of. NotFound when the ticket is not visible.
   Result<MessageThread> list(const Actor& actor, const std::string& key, int64_t after_id, int limit);
 
