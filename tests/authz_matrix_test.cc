@@ -130,6 +130,10 @@ constexpr Row kMatrix[] = {
   // The kept mail has no sender: retrying refuses it again (422); the right comes first.
   {"POST",   "/api/v1/mail/failed/{id}/retry",        Target::kOwn,   {401, 422, 403, 403, 403}},
   {"POST",   "/api/v1/mail/failed/{id}/retry",        Target::kOther, {401, 404, 403, 403, 403}},
+  // The notification routing table is the admin's to read and to replace. Last in the
+  // table: the admin's PUT replaces the routing rows no later cell depends on.
+  {"GET",    "/api/v1/routing",                       Target::kNone,  {401, 200, 403, 403, 403}},
+  {"PUT",    "/api/v1/routing",                       Target::kNone,  {401, 200, 403, 403, 403}},
 };
 // clang-format on
 
@@ -260,6 +264,9 @@ class AuthzMatrixTest : public ::testing::Test {
     if (m == "POST" && p == "/api/v1/tickets/{id}/acknowledgement")
       return json{{"cc", {"copy-" + n + "@example.org"}}}.dump();
     if (m == "POST" && p == "/api/v1/mail/failed/{id}/retry") return "";  // takes no body
+    if (m == "PUT" && p == "/api/v1/routing")
+      return json{{"rules", {{{"workflow", "*"}, {"event", "assigned"}, {"to", {"assignee"}}, {"template", "assigned"}}}}}
+          .dump();
     if (m != "GET" && m != "DELETE") ADD_FAILURE() << "no body for " << m << " " << p << "; teach body_for about it";
     return "";
   }

@@ -14,6 +14,7 @@
 #include "service/job_admin_service.h"
 #include "service/acknowledgement_service.h"
 #include "service/mail_intake_service.h"
+#include "service/routing_service.h"
 #include "service/transition_service.h"
 #include "service/ticket_service.h"
 
@@ -81,6 +82,8 @@ class Api {
   Result<Response> acknowledge(Call&);
   Result<Response> list_failed_mails(Call&);
   Result<Response> retry_failed_mail(Call&);
+  Result<Response> get_routing(Call&);  // api_routing.cc
+  Result<Response> put_routing(Call&);
 
   service::Context& ctx_;
   const ApiOptions options_;
@@ -92,6 +95,7 @@ class Api {
   service::JobAdminService jobs_;
   service::MailIntakeService intake_;
   service::AcknowledgementService acknowledgements_;
+  service::RoutingService routing_;
   LoginRateLimiter login_limiter_;
   Router router_;
 };

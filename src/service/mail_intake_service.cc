@@ -9,6 +9,7 @@
 #include "mail/threading.h"
 #include "service/acknowledgement_service.h"
 #include "service/mail_config.h"
+#include "service/notifier.h"
 #include "service/outbox.h"
 #include "service/ticket_access.h"
 #include "service/ticket_service.h"
@@ -16,7 +17,6 @@
 #include "store/contact_store.h"
 #include "store/event_store.h"
 #include "store/ticket_store.h"
-#include "store/user_store.h"
 
 namespace redress::service {
 namespace {
@@ -24,7 +24,6 @@ namespace {
 using store::Connection;
 
 constexpr size_t kMaxDescription = 100000;  // as TicketService allows
-constexpr size_t kExcerpt = 600;
 
 Error rejected(std::string code, std::string message) {
   Error e(ErrorCode::kInvalid, std::move(message));
@@ -105,33 +104,6 @@ Result<Routed> route(const Context& ctx, Connection& c, const mail::ParsedMail& 
   }
   out.routing = "new_ticket";
   return out;
-}
-
-// Best effort: a failed alert must not lose the customer's mail.
-Result<void> alert_taker(const Context& ctx, Connection& c, const domain::Ticket& t, const mail::ParsedMail& m) {
-  auto taker = REDRESS_TRY(store::UserStore(c).find(*t.taken_by));
-  if (!taker || !taker->active) return {};
-  const nlohmann::json values = {
-      {"user_name", taker->name},
-      {"number", t.number},
-      {"subject", t.subject},
-      {"from", m.from ? (m.from->name.empty() ? m.from->email : m.from->name + " <" + m.from->email + ">") : ""},
-      {"excerpt", clip(m.text, kExcerpt)},
-      {"link", ctx.mail->base_url + "/tickets/" + t.number}};
-  auto rendered = REDRESS_TRY(ctx.mail->templates.render("customer_mail_alert", taker->language, values));
-  OutboundMail alert;
-  alert.ticket_id = t.id;
-  alert.ticket_number = t.number;
-  alert.to = {mail::Address{taker->name, taker->email}};
-  alert.subject = rendered.subject;
-  alert.text = rendered.text;
-  alert.html = rendered.html;
-  alert.language = rendered.language;
-  alert.auto_submitted = "auto-generated";
-  alert.purpose = "alert";
-  alert.on_thread = false;
-  REDRESS_CHECK(queue_mail(ctx, c, alert));
-  return {};
 }
 
 // The system transition that leaves a closed status to an open one, if the workflow has one.
@@ -357,13 +329,20 @@ Result<IntakeResult> MailIntakeService::ingest_in(Connection& c, const std::stri
         }
       }
     }
-    if (t.taken_by && automated.empty()) {
-      if (auto alerted = alert_taker(ctx_, c, t, m); !alerted) {
-        if (alerted.error().code == ErrorCode::kUnavailable) return fail(alerted.error());
-        record.routing_detail["alert_failed"] = alerted.error().message;
-      } else {
-        record.routing_detail["alerted_user"] = *t.taken_by;
-      }
+    // The routing table says who hears of a customer's mail (the taker, else the role
+    // holders, as shipped). Not for robots: an auto-reply is no news for anyone.
+    if (automated.empty()) {
+      NotifyEvent e;
+      e.kind = kNotifyCustomerMessage;
+      e.channel = "mail";
+      e.message_id = msg.id;
+      e.message_text = m.text;
+      e.author_contact_id = author;
+      // Only a database failure comes back as an error (a template that fails to render
+      // is skipped inside): the transaction is lost then anyway, so the mail is refused
+      // for now and offered again.
+      auto told = REDRESS_TRY(notify(ctx_, c, system, t, {e}));
+      if (!told.recipients.empty()) record.routing_detail["notified"] = told.recipients;
     }
   }
   record = REDRESS_TRY(mails.insert(record));
