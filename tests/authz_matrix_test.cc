@@ -150,6 +150,10 @@ constexpr Row kMatrix[] = {
   {"DELETE", "/api/v1/tickets/{id}/take",             Target::kOther, {401, 200, 200, 403, 404}},
   // Each staff caller with tickets.take is handed an unclaimed ticket (there are several).
   {"POST",   "/api/v1/queue/next",                    Target::kNone,  {401, 200, 200, 403, 403}},
+  // The notification routing table is the admin's to read and to replace. Last in the
+  // table: the admin's PUT replaces the routing rows no later cell depends on.
+  {"GET",    "/api/v1/routing",                       Target::kNone,  {401, 200, 403, 403, 403}},
+  {"PUT",    "/api/v1/routing",                       Target::kNone,  {401, 200, 403, 403, 403}},
 };
 // clang-format on
 
@@ -289,6 +293,9 @@ class AuthzMatrixTest : public ::testing::Test {
     if (m == "POST" && p == "/api/v1/mail/failed/{id}/retry") return "";  // takes no body
     if (m == "PATCH" && p == "/api/v1/users/{id}") return json{{"name", "Renamed " + n}}.dump();
     if (m == "POST" && (p == "/api/v1/tickets/{id}/take" || p == "/api/v1/queue/next")) return "";  // no body
+    if (m == "PUT" && p == "/api/v1/routing")
+      return json{{"rules", {{{"workflow", "*"}, {"event", "assigned"}, {"to", {"assignee"}}, {"template", "assigned"}}}}}
+          .dump();
     if (m != "GET" && m != "DELETE") ADD_FAILURE() << "no body for " << m << " " << p << "; teach body_for about it";
     return "";
   }

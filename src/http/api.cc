@@ -100,6 +100,7 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
       acknowledgements_(ctx),
       queue_(ctx),
       messages_(ctx),
+      routing_(ctx),
       login_limiter_(ctx.clock, options.login_attempts_per_minute) {
   route("GET", "/healthz", Auth::kNone, &Api::healthz);
   route("GET", "/metrics", Auth::kNone, &Api::metrics);
@@ -139,6 +140,8 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("POST", "/api/v1/tickets/{id}/acknowledgement", Auth::kRequired, &Api::acknowledge);
   route("GET", "/api/v1/mail/failed", Auth::kRequired, &Api::list_failed_mails);
   route("POST", "/api/v1/mail/failed/{id}/retry", Auth::kRequired, &Api::retry_failed_mail);
+  route("GET", "/api/v1/routing", Auth::kRequired, &Api::get_routing);
+  route("PUT", "/api/v1/routing", Auth::kRequired, &Api::put_routing);
 }
 
 void Api::route(std::string method, std::string pattern, Auth auth, ApiHandler handler) {

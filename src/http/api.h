@@ -16,6 +16,7 @@
 #include "service/mail_intake_service.h"
 #include "service/queue_service.h"
 #include "service/message_service.h"
+#include "service/routing_service.h"
 #include "service/transition_service.h"
 #include "service/ticket_service.h"
 
@@ -90,6 +91,8 @@ class Api {
   Result<Response> retry_failed_mail(Call&);
   Result<Response> list_messages(Call&);  // api_messages.cc
   Result<Response> post_message(Call&);
+  Result<Response> get_routing(Call&);  // api_routing.cc
+  Result<Response> put_routing(Call&);
 
   service::Context& ctx_;
   const ApiOptions options_;
@@ -103,6 +106,7 @@ class Api {
   service::AcknowledgementService acknowledgements_;
   service::QueueService queue_;
   service::MessageService messages_;
+  service::RoutingService routing_;
   LoginRateLimiter login_limiter_;
   Router router_;
 };

@@ -47,6 +47,15 @@ Result<std::string> render_part(const std::string& text, const mustache::data& d
   return tmpl.render(data);
 }
 
+// Subjects are one line whatever a value held.
+std::string one_line(std::string subject) {
+  for (char& c : subject) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  const auto first = subject.find_first_not_of(' ');
+  return first == std::string::npos ? "" : subject.substr(first);
+}
+
 std::string escape_html(const std::string& s) {
   std::string out;
   out.reserve(s.size());
@@ -85,6 +94,16 @@ std::string text_to_html(const std::string& text) {
   return out;
 }
 
+Result<std::string> MailTemplates::render_subject(const std::string& text, const nlohmann::json& values,
+                                                const std::string& what) {
+  return one_line(REDRESS_TRY(render_part(text, to_data(values), what)));
+}
+
+std::string MailTemplates::mustache_error(const std::string& text) {
+  mustache::mustache tmpl{text};
+  return tmpl.is_valid() ? std::string() : tmpl.error_message();
+}
+
 Result<std::string> MailTemplates::source(const std::string& name, const std::string& language) const {
   const std::string file = name + "." + language + ".txt";
   if (!override_dir_.empty()) {
@@ -121,13 +140,7 @@ Result<RenderedMail> MailTemplates::render(const std::string& name, const std::s
   const auto data = to_data(values);
   RenderedMail out;
   out.language = used;
-  out.subject = REDRESS_TRY(render_part(subject_source, data, what + " (subject)"));
-  // Subjects are one line whatever a value held.
-  for (char& c : out.subject) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  const auto first = out.subject.find_first_not_of(' ');
-  out.subject = first == std::string::npos ? "" : out.subject.substr(first);
+  out.subject = one_line(REDRESS_TRY(render_part(subject_source, data, what + " (subject)")));
   out.text = REDRESS_TRY(render_part(std::string(body), data, what));
   out.html = text_to_html(out.text);
   return out;

@@ -28,6 +28,13 @@ class MailTemplates {
   // (no Subject line, a mustache syntax error).
   Result<RenderedMail> render(const std::string& name, const std::string& language, const nlohmann::json& values) const;
 
+  // One line of mustache rendered as subjects are (the routing table's subject override);
+  // what names it in errors.
+  static Result<std::string> render_subject(const std::string& text, const nlohmann::json& values,
+                                            const std::string& what);
+  // Why text is not valid mustache, or "".
+  static std::string mustache_error(const std::string& text);
+
  private:
   Result<std::string> source(const std::string& name, const std::string& language) const;
   std::string override_dir_;

@@ -51,5 +51,69 @@ TEST(MailTemplates, AdminDirectoryOverridesShippedFile) {
   std::filesystem::remove_all(dir);
 }
 
+// Every template the routing table ships with, in every shipped language: renders, uses
+// its values, leaves no tag behind, and shows a note only when there is one.
+TEST(MailTemplates, RoutingTemplatesRenderInEnglishAndFrench) {
+  MailTemplates templates("");
+  nlohmann::json values = {{"number", "C-2026-000042"},
+                           {"subject", "Broken vase"},
+                           {"status", "Confirmation"},
+                           {"workflow", "Customer complaint"},
+                           {"user_name", "Mia Member"},
+                           {"contact_name", "Claire Martin"},
+                           {"actor_name", "Alex Agent"},
+                           {"author_name", "Claire Martin"},
+                           {"has_author", true},
+                           {"role_label", "team member"},
+                           {"note", "Sent a new vase."},
+                           {"has_note", true},
+                           {"excerpt", "Any news about my vase?"},
+                           {"message", "We sent you a new vase today."},
+                           {"ticket_url", "https://desk.example/tickets/C-2026-000042"},
+                           {"portal_url", "https://desk.example/portal/tickets/C-2026-000042"},
+                           {"organisation", "ACME Support"}};
+  for (const char* name : {"action_needed", "confirmation_request", "customer_message_alert",
+                           "message_acknowledgement", "support_reply", "note_alert", "assigned"}) {
+    for (const char* lang : {"en", "fr"}) {
+      SCOPED_TRACE(std::string(name) + "." + lang);
+      auto r = templates.render(name, lang, values);
+      ASSERT_TRUE(r) << r.error().message;
+      EXPECT_EQ(r->language, lang);  // shipped in both, no fallback
+      EXPECT_FALSE(r->subject.empty());
+      EXPECT_EQ(r->subject.find("{{"), std::string::npos) << r->subject;
+      EXPECT_EQ(r->text.find("{{"), std::string::npos) << r->text;
+      EXPECT_EQ(r->text.find("}}"), std::string::npos) << r->text;
+      EXPECT_NE(r->text.find("C-2026-000042"), std::string::npos) << r->text;
+      EXPECT_NE(r->text.find("https://desk.example/"), std::string::npos) << r->text;
+    }
+  }
+  auto confirm = templates.render("confirmation_request", "fr", values);
+  ASSERT_TRUE(confirm);
+  EXPECT_NE(confirm->text.find("Bonjour Claire Martin"), std::string::npos) << confirm->text;
+  EXPECT_NE(confirm->text.find("Sent a new vase."), std::string::npos) << confirm->text;
+  EXPECT_NE(confirm->text.find("https://desk.example/portal/tickets/C-2026-000042"), std::string::npos);
+  values["has_note"] = false;
+  auto without_note = templates.render("confirmation_request", "en", values);
+  ASSERT_TRUE(without_note);
+  EXPECT_EQ(without_note->text.find("What we did"), std::string::npos) << without_note->text;
+  EXPECT_EQ(without_note->text.find("\n\n\n"), std::string::npos) << without_note->text;
+
+  values["has_author"] = false;
+  auto anonymous = templates.render("customer_message_alert", "en", values);
+  ASSERT_TRUE(anonymous);
+  EXPECT_NE(anonymous->text.find("The customer wrote"), std::string::npos) << anonymous->text;
+}
+
+TEST(MailTemplates, SubjectOverridesRenderOnOneLineAndBadMustacheIsNamed) {
+  auto s = MailTemplates::render_subject("{{number}} for\n{{name}}", {{"number", "N-1"}, {"name", "Bob"}}, "x");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(*s, "N-1 for Bob");
+  EXPECT_EQ(MailTemplates::mustache_error("{{number}}"), "");
+  EXPECT_NE(MailTemplates::mustache_error("{{#open}} never closed"), "");
+  auto bad = MailTemplates::render_subject("{{#open}}", {}, "rule 3 subject");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("rule 3 subject"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace redress::notify

@@ -9,6 +9,7 @@
 #include "mail/threading.h"
 #include "service/acknowledgement_service.h"
 #include "service/mail_config.h"
+#include "service/notifier.h"
 #include "service/outbox.h"
 #include "service/queue_service.h"
 #include "service/ticket_access.h"
@@ -26,7 +27,6 @@ namespace {
 using store::Connection;
 
 constexpr size_t kMaxDescription = 100000;  // as TicketService allows
-constexpr size_t kExcerpt = 600;
 
 Error rejected(std::string code, std::string message) {
   Error e(ErrorCode::kInvalid, std::move(message));
@@ -109,31 +109,6 @@ Result<Routed> route(const Context& ctx, Connection& c, const mail::ParsedMail& 
   return out;
 }
 
-// Best effort: a failed alert must not lose the customer's mail.
-Result<void> alert_taker(const Context& ctx, Connection& c, const domain::Ticket& t, const mail::ParsedMail& m) {
-  auto taker = REDRESS_TRY(store::UserStore(c).find(*t.taken_by));
-  if (!taker || !taker->active) return {};
-  const nlohmann::json values = {
-      {"user_name", taker->name},
-      {"number", t.number},
-      {"subject", t.subject},
-      {"from", m.from ? (m.from->name.empty() ? m.from->email : m.from->name + " <" + m.from->email + ">") : ""},
-      {"excerpt", clip(m.text, kExcerpt)},
-      {"link", ctx.mail->base_url + "/tickets/" + t.number}};
-  auto rendered = REDRESS_TRY(ctx.mail->templates.render("customer_mail_alert", taker->language, values));
-  OutboundMail alert;
-  alert.ticket_id = t.id;
-  alert.ticket_number = t.number;
-  alert.to = {mail::Address{taker->name, taker->email}};
-  alert.subject = rendered.subject;
-  alert.text = rendered.text;
-  alert.html = rendered.html;
-  alert.language = rendered.language;
-  alert.auto_submitted = "auto-generated";
-  alert.purpose = "alert";
-  alert.on_thread = false;
-  REDRESS_CHECK(queue_mail(ctx, c, alert));
-  return {};
 }
 
 }  // namespace
@@ -351,13 +326,25 @@ Result<IntakeResult> MailIntakeService::ingest_in(Connection& c, const std::stri
     // The customer wrote again: the ticket leads its handler's queue (and leaves an
     // inactive taker's hands).
     if (automated.empty()) t = REDRESS_TRY(customer_message_arrived(ctx_, c, std::move(t)));
-    if (t.taken_by && automated.empty()) {
-      if (auto alerted = alert_taker(ctx_, c, t, m); !alerted) {
-        if (alerted.error().code == ErrorCode::kUnavailable) return fail(alerted.error());
-        record.routing_detail["alert_failed"] = alerted.error().message;
-      } else {
-        record.routing_detail["alerted_user"] = *t.taken_by;
-      }
+    if (automated.empty() && t.messaging_blocked) {
+      // Blocked messaging (seed 003) stops the customer's side of the conversation: the
+      // mail is kept on the ticket, nothing is lost, but nobody is alerted by it.
+      record.routing_detail["messaging_blocked"] = true;
+    }
+    // The routing table says who hears of a customer's mail (the taker, else the role
+    // holders, as shipped). Not for robots: an auto-reply is no news for anyone.
+    if (automated.empty() && !t.messaging_blocked) {
+      NotifyEvent e;
+      e.kind = kNotifyCustomerMessage;
+      e.channel = "mail";
+      e.message_id = msg.id;
+      e.message_text = m.text;
+      e.author_contact_id = author;
+      // Only a database failure comes back as an error (a template that fails to render
+      // is skipped inside): the transaction is lost then anyway, so the mail is refused
+      // for now and offered again.
+      auto told = REDRESS_TRY(notify(ctx_, c, system, t, {e}));
+      if (!told.recipients.empty()) record.routing_detail["notified"] = told.recipients;
     }
   }
   record = REDRESS_TRY(mails.insert(record));

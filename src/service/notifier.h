@@ -7,6 +7,7 @@
 // change, and nobody is told of their own action (except the author's own receipt).
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "domain/ticket.h"
@@ -32,11 +33,16 @@ struct NotifyEvent {
   std::string message_text;                 // messages: its text (for the template)
   std::optional<int64_t> author_contact_id; // customer messages: who wrote it
   std::optional<int64_t> author_user_id;    // portal customers and staff: who wrote it
+  std::string note;                         // status_entered: the transition's note, if any
 };
 
 struct NotifyOutcome {
   int mails_queued = 0;
   std::vector<std::string> recipients;  // lower-cased addresses, for the history event
+  // Left out, with why: "actor" (their own action), the loop rules' reason for
+  // customer-side addresses (robots, our own addresses, "bouncing", the daily cap), or a
+  // template that failed to render ("template: ...").
+  std::vector<std::pair<std::string, std::string>> skipped;
 };
 
 // In the caller's write transaction. t is the ticket after the change. Does nothing when

@@ -1,6 +1,7 @@
 #include "service/transition_service.h"
 
 #include "domain/validation.h"
+#include "service/notifier.h"
 #include "service/ticket_access.h"
 #include "store/event_store.h"
 #include "store/job_store.h"
@@ -78,12 +79,25 @@ Result<domain::Ticket> apply_transition(Connection& c, const Context& ctx, const
   for (const auto& action : plan.entry_actions) {
     if (action.kind == "clear_role") plan.assignee_changes[action.target] = std::nullopt;
   }
+  // Who is told comes from the routing table: the status entered first, then each role
+  // newly given to someone (the notifier mails a person once for the whole step).
+  std::vector<NotifyEvent> notices;
+  NotifyEvent entered;
+  entered.kind = kNotifyStatusEntered;
+  entered.status = plan.to;
+  entered.note = request.note;
+  notices.push_back(std::move(entered));
   for (const auto& [role, user] : plan.assignee_changes) {
     std::optional<int64_t> before;
     if (auto it = t.assignees.find(role); it != t.assignees.end()) before = it->second;
     if (before == user) continue;
     if (user) {
       t.assignees[role] = *user;
+      NotifyEvent assigned;
+      assigned.kind = kNotifyAssigned;
+      assigned.role = role;
+      assigned.assigned_user_id = *user;
+      notices.push_back(std::move(assigned));
     } else {
       t.assignees.erase(role);
     }
@@ -119,8 +133,10 @@ Result<domain::Ticket> apply_transition(Connection& c, const Context& ctx, const
   if (!request.note.empty()) moved.data["note"] = request.note;
   if (!plan.field_changes.empty()) moved.data["fields"] = plan.field_changes;
   nlohmann::json actions = nlohmann::json::array();
-  for (const auto& a : plan.entry_actions) actions.push_back({{"kind", a.kind}, {"target", a.target}, {"template", a.template_id}});
+  for (const auto& a : plan.entry_actions) actions.push_back({{"kind", a.kind}, {"target", a.target}});
   if (!actions.empty()) moved.data["entry_actions"] = actions;
+  auto told = REDRESS_TRY(notify(ctx, c, actor, t, notices));
+  if (!told.recipients.empty()) moved.data["notified"] = told.recipients;
   REDRESS_CHECK(events.append(moved));
 
   // Timers belong to one stay in one status: leaving it cancels them, entering arms them.
@@ -188,6 +204,14 @@ Result<TicketDetail> TransitionService::set_assignee(const Actor& actor, const s
     if (before) e.from = std::to_string(*before);
     if (next) e.to = std::to_string(*next);
     e.data = {{"role", role}};
+    if (next) {
+      NotifyEvent assigned;
+      assigned.kind = kNotifyAssigned;
+      assigned.role = role;
+      assigned.assigned_user_id = *next;
+      auto told = REDRESS_TRY(notify(ctx_, c, actor, saved, {assigned}));
+      if (!told.recipients.empty()) e.data["notified"] = told.recipients;
+    }
     REDRESS_CHECK(store::EventStore(c).append(e));
     return detail::load_detail(c, ctx_, actor, std::move(saved));
   });

@@ -175,10 +175,10 @@ class FileParser {
   }
 
   Result<std::vector<EntryAction>> read_entry_actions(const toml::value& list) {
-    if (!list.is_array()) return refuse(source_, list, "on_enter must be a list of {kind, target, template}");
+    if (!list.is_array()) return refuse(source_, list, "on_enter must be a list of {kind, target}");
     std::vector<EntryAction> out;
     for (const auto& item : list.as_array()) {
-      if (!item.is_table()) return refuse(source_, item, "an on_enter action must be a table {kind, target, template}");
+      if (!item.is_table()) return refuse(source_, item, "an on_enter action must be a table {kind, target}");
       EntryAction action;
       bool has_template = false;
       for (const auto& [key, value] : item.as_table()) {
@@ -195,17 +195,18 @@ class FileParser {
           return refuse(source_, value, "unknown key '" + key + "' in an on_enter action");
         }
       }
-      if (action.kind == "notify") {
-        // Who is notified comes from the routing table; the target says which assignees.
-        if (action.target != "contacts") REDRESS_CHECK(check_role(item, action.target, "notify"));
-      } else if (action.kind == "mail") {
-        if (action.target != "contacts") return refuse(source_, item, "mail can only target \"contacts\"");
-        if (!has_template) return refuse(source_, item, "mail needs a template");
+      if (action.kind == "notify" || action.kind == "mail") {
+        // Mails on entering a status used to be declared here; one table now says who is
+        // told of every kind of change, editable without a restart.
+        return refuse(source_, item,
+                      "on_enter kind '" + action.kind +
+                          "' is no longer supported: who is mailed when a ticket enters a status is set in the "
+                          "routing table (GET/PUT /api/v1/routing, event status_entered)");
       } else if (action.kind == "clear_role") {
         REDRESS_CHECK(check_role(item, action.target, "clear_role"));
         if (has_template) return refuse(source_, item, "clear_role takes no template");
       } else {
-        return refuse(source_, item, "on_enter kind must be notify, mail or clear_role, not '" + action.kind + "'");
+        return refuse(source_, item, "on_enter kind must be clear_role, not '" + action.kind + "'");
       }
       out.push_back(std::move(action));
     }

@@ -15,11 +15,12 @@ namespace redress::workflow {
 
 using Labels = std::map<std::string, std::string>;  // language -> text
 
-// What happens when a ticket enters a status. Carried out by jobs after commit.
+// What happens when a ticket enters a status, in the transaction of the transition.
+// Mails are not entry actions: the routing table (event status_entered) says who is told.
 struct EntryAction {
-  std::string kind;      // "notify" (routing table), "mail" (a template to the contacts), "clear_role"
-  std::string target;    // notify: a role or "contacts"; clear_role: the role
-  std::string template_id;  // mail/notify: which template
+  std::string kind;         // "clear_role"
+  std::string target;       // clear_role: the role
+  std::string template_id;  // unused by clear_role (refused when given)
 };
 
 struct StatusDef {

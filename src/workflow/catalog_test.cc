@@ -40,7 +40,6 @@ labels = { en = "New", fr = "Nouvelle" }
 id = "waiting"
 category = "pending"
 labels = { en = "Waiting" }
-on_enter = [{ kind = "notify", target = "assignee", template = "action_needed" }, { kind = "mail", target = "contacts", template = "waiting" }]
 
 [[statuses]]
 id = "closed"
@@ -164,14 +163,10 @@ TEST(CatalogTest, ValidFileParsesFieldsTransitionsTimersAndEntryActions) {
   EXPECT_EQ(wf->field("channel_kind")->choices, (std::vector<std::string>{"mail", "phone"}));
   EXPECT_EQ(wf->field("nope"), nullptr);
 
-  const auto& waiting = *wf->status("waiting");
-  ASSERT_EQ(waiting.on_enter.size(), 2u);
-  EXPECT_EQ(waiting.on_enter[0].kind, "notify");
-  EXPECT_EQ(waiting.on_enter[0].target, "assignee");
-  EXPECT_EQ(waiting.on_enter[0].template_id, "action_needed");
-  EXPECT_EQ(waiting.on_enter[1].kind, "mail");
-  EXPECT_EQ(waiting.on_enter[1].target, "contacts");
+  EXPECT_TRUE(wf->status("waiting")->on_enter.empty());
+  ASSERT_EQ(wf->status("closed")->on_enter.size(), 1u);
   EXPECT_EQ(wf->status("closed")->on_enter[0].kind, "clear_role");
+  EXPECT_EQ(wf->status("closed")->on_enter[0].target, "assignee");
 
   ASSERT_EQ(wf->transitions.size(), 3u);
   const auto* wait = wf->transition("wait");
@@ -272,17 +267,14 @@ TEST(CatalogTest, ShippedTimersAndEntryActionsAreTheDocumentedOnes) {
   EXPECT_EQ(complaint.timers[0].status, "confirmation");
   EXPECT_EQ(complaint.timers[0].after, std::chrono::days(4));
   EXPECT_EQ(complaint.timers[0].transition, "auto_close");
-  ASSERT_EQ(complaint.status("confirmation")->on_enter.size(), 1u);
-  EXPECT_EQ(complaint.status("confirmation")->on_enter[0].kind, "mail");
-  EXPECT_EQ(complaint.status("confirmation")->on_enter[0].template_id, "confirmation_request");
-  ASSERT_EQ(complaint.status("team_member_assigned")->on_enter.size(), 1u);
-  EXPECT_EQ(complaint.status("team_member_assigned")->on_enter[0].target, "team_member");
   EXPECT_EQ(complaint.transition("decline")->clears_roles, (std::vector<std::string>{"team_member"}));
 
   const auto& investigation = *catalog->find("complaint-investigation");
   EXPECT_TRUE(investigation.timers.empty());
-  EXPECT_EQ(investigation.status("under_investigation")->on_enter.at(0).target, "investigator");
-  EXPECT_EQ(investigation.status("commercial_review")->on_enter.at(0).target, "commercial_assignee");
+  // Mails on entering a status come from the routing table, not from entry actions.
+  for (const auto& wf : catalog->all()) {
+    for (const auto& status : wf.statuses) EXPECT_TRUE(status.on_enter.empty()) << wf.id << " " << status.id;
+  }
 
   const auto& support = *catalog->find("support-request");
   ASSERT_EQ(support.timers.size(), 1u);
@@ -393,7 +385,6 @@ TEST(CatalogTest, UnknownKindOfCallerInWhoIsRefused) {
 }
 
 TEST(CatalogTest, UnknownRoleInEntryActionsSetsAndClearsIsRefused) {
-  refusal(replaced(kValid, "target = \"assignee\", template", "target = \"manager\", template"));
   refusal(replaced(kValid, "kind = \"clear_role\", target = \"assignee\"",
                    "kind = \"clear_role\", target = \"manager\""));
   refusal(replaced(kValid, "\"assignees.assignee\"]", "\"assignees.manager\"]"));
@@ -402,13 +393,23 @@ TEST(CatalogTest, UnknownRoleInEntryActionsSetsAndClearsIsRefused) {
 }
 
 TEST(CatalogTest, MalformedEntryActionsAreRefused) {
-  auto message = refusal(replaced(kValid, "kind = \"notify\"", "kind = \"sms\""));
+  const std::string clear = "kind = \"clear_role\", target = \"assignee\"";
+  auto message = refusal(replaced(kValid, clear, "kind = \"sms\", target = \"assignee\""));
   EXPECT_NE(message.find("'sms'"), std::string::npos) << message;
-  refusal(replaced(kValid, "kind = \"mail\", target = \"contacts\", template = \"waiting\"",
-                   "kind = \"mail\", target = \"contacts\""));
-  refusal(replaced(kValid, "kind = \"mail\", target = \"contacts\"", "kind = \"mail\", target = \"assignee\""));
-  message = refusal(replaced(kValid, "kind = \"notify\",", "kind = \"notify\", urgent = true,"));
+  refusal(replaced(kValid, clear, clear + ", template = \"bye\""));
+  message = refusal(replaced(kValid, clear, clear + ", urgent = true"));
   EXPECT_NE(message.find("urgent"), std::string::npos) << message;
+}
+
+TEST(CatalogTest, MailEntryActionsAreRefusedPointingAtTheRoutingTable) {
+  for (const char* action : {"kind = \"notify\", target = \"assignee\", template = \"action_needed\"",
+                             "kind = \"mail\", target = \"contacts\", template = \"waiting\""}) {
+    auto message = refusal(replaced(kValid, "labels = { en = \"Waiting\" }\n",
+                                    "labels = { en = \"Waiting\" }\non_enter = [{ " + std::string(action) + " }]\n"));
+    EXPECT_NE(message.find("routing table"), std::string::npos) << message;
+    EXPECT_NE(message.find("/api/v1/routing"), std::string::npos) << message;
+    EXPECT_NE(message.find("workflows/demo.toml:"), std::string::npos) << message;
+  }
 }
 
 TEST(CatalogTest, TimerToATransitionThatDoesNotLeaveItsStatusIsRefused) {

@@ -305,15 +305,15 @@ TEST(EngineTest, ReopeningTransitionIgnoresSystemTransitionsThatStayClosed) {
   EXPECT_EQ(reopening_transition(wf("support-request"), "new_request"), nullptr);
 }
 
-TEST(EngineTest, AssignSetsTheTeamMemberAndNotifiesThem) {
+// Telling the team member is the routing table's job (service/notifier), not an entry action.
+TEST(EngineTest, AssignSetsTheTeamMember) {
   auto r = request("assign");
   r.assignees["team_member"] = 7;
   auto p = plan(wf("customer-complaint"), ticket_in("complaint_logged"), agent(), r);
   ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->to, "team_member_assigned");
   EXPECT_EQ(p->assignee_changes, (std::map<std::string, std::optional<int64_t>>{{"team_member", 7}}));
-  ASSERT_EQ(p->entry_actions.size(), 1u);
-  EXPECT_EQ(p->entry_actions[0].kind, "notify");
-  EXPECT_EQ(p->entry_actions[0].target, "team_member");
+  EXPECT_TRUE(p->entry_actions.empty());
   EXPECT_TRUE(p->timers.empty());
 }
 
@@ -334,13 +334,11 @@ TEST(EngineTest, DeclineClearsTheTeamMember) {
   EXPECT_EQ(p->assignee_changes, (std::map<std::string, std::optional<int64_t>>{{"team_member", std::nullopt}}));
 }
 
-TEST(EngineTest, ResolveMailsTheContactsAndArmsTheFourDayTimer) {
+TEST(EngineTest, ResolveEntersConfirmationAndArmsTheFourDayTimer) {
   auto p = plan(wf("customer-complaint"), ticket_in("in_progress"), agent(), request("resolve", "Replaced the part."));
   ASSERT_TRUE(p) << p.error().message;
-  ASSERT_EQ(p->entry_actions.size(), 1u);
-  EXPECT_EQ(p->entry_actions[0].kind, "mail");
-  EXPECT_EQ(p->entry_actions[0].target, "contacts");
-  EXPECT_EQ(p->entry_actions[0].template_id, "confirmation_request");
+  EXPECT_EQ(p->to, "confirmation");
+  EXPECT_TRUE(p->entry_actions.empty());  // the confirmation request is a routing table row
   ASSERT_EQ(p->timers.size(), 1u);
   EXPECT_EQ(p->timers[0]->transition, "auto_close");
   EXPECT_EQ(p->timers[0]->after, std::chrono::days(4));
@@ -423,8 +421,9 @@ TEST(EngineTest, InvestigationStepsNeedTheirAssignees) {
   with.assignees["commercial_assignee"] = 9;
   auto p = plan(wf("complaint-investigation"), t, holder(7), with);
   ASSERT_TRUE(p) << p.error().message;
-  ASSERT_EQ(p->entry_actions.size(), 1u);
-  EXPECT_EQ(p->entry_actions[0].target, "commercial_assignee");
+  EXPECT_EQ(p->to, "commercial_review");
+  EXPECT_EQ(p->assignee_changes,
+            (std::map<std::string, std::optional<int64_t>>{{"commercial_assignee", 9}}));
 }
 
 TEST(EngineTest, PostponeNeedsAValidReopenDateAndArmsTheTimer) {
