@@ -4,11 +4,9 @@
 // permanent refusal parked at once, and a re-run after a crash that does not send twice.
 #include <gtest/gtest.h>
 
-#include <gmime/gmime.h>
-
-#include "mail/gmime_init.h"
 #include "mail/threading.h"
 #include "service/outbox.h"
+#include "support/mail_reading.h"
 #include "support/mail_servers.h"
 #include "support/test_app.h"
 
@@ -18,37 +16,14 @@ namespace {
 using test::EngineParam;
 using json = nlohmann::json;
 
-// One header of a raw message, unfolded ("" when absent).
-std::string header_of(const std::string& raw, const std::string& name) {
-  mail::ensure_gmime();
-  GMimeStream* stream = g_mime_stream_mem_new_with_buffer(raw.data(), raw.size());
-  GMimeParser* parser = g_mime_parser_new_with_stream(stream);
-  GMimeMessage* message = g_mime_parser_construct_message(parser, nullptr);
-  std::string out;
-  if (message) {
-    const char* v = g_mime_object_get_header(GMIME_OBJECT(message), name.c_str());
-    if (v) {
-      char* decoded = g_mime_utils_header_decode_text(nullptr, v);
-      out = decoded;
-      g_free(decoded);
-    }
-    g_object_unref(message);
-  }
-  g_object_unref(parser);
-  g_object_unref(stream);
-  return out;
-}
+using test::header_of;
 
 class MailDeliveryTest : public ::testing::TestWithParam<EngineParam> {
  protected:
   void SetUp() override {
     REDRESS_REQUIRE_SMTP(smtp_url_, smtp_dir_);
     sender_ = test::unique_sender();
-    Settings s;
-    s.mail.from_address = sender_;
-    s.mail.from_name = "ACME Support";
-    s.mail.smtp_url = smtp_url_;
-    s.mail.smtp_timeout_seconds = 10;
+    Settings s = test::smtp_settings(smtp_url_, sender_);
     REDRESS_START_TEST_APP(GetParam(), app_, s);
     gate_ = app_->add_user("mailgate@example.com", "viewer", "mail.intake");
   }

@@ -8,9 +8,7 @@
 // reaching whoever handles the ticket.
 #include <gtest/gtest.h>
 
-#include <gmime/gmime.h>
-
-#include "mail/gmime_init.h"
+#include "support/mail_reading.h"
 #include "support/mail_servers.h"
 #include "support/test_app.h"
 
@@ -31,32 +29,13 @@ struct Delivered {
   std::string raw;
 };
 
-void find_text(GMimeObject*, GMimeObject* part, gpointer out) {
-  auto* text = static_cast<std::string*>(out);
-  if (!text->empty() || !GMIME_IS_TEXT_PART(part)) return;
-  GMimeContentType* type = g_mime_object_get_content_type(part);
-  if (!g_mime_content_type_is_type(type, "text", "plain")) return;
-  char* decoded = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
-  if (decoded) *text = decoded;
-  g_free(decoded);
-}
-
 Delivered decode(const test::CapturedMessage& m) {
-  mail::ensure_gmime();
   Delivered d;
   d.to = m.rcpt_tos;
   d.raw = m.raw;
-  GMimeStream* stream = g_mime_stream_mem_new_with_buffer(m.raw.data(), m.raw.size());
-  GMimeParser* parser = g_mime_parser_new_with_stream(stream);
-  GMimeMessage* message = g_mime_parser_construct_message(parser, nullptr);
-  if (message) {
-    if (const char* s = g_mime_message_get_subject(message)) d.subject = s;
-    if (const char* a = g_mime_object_get_header(GMIME_OBJECT(message), "Auto-Submitted")) d.auto_submitted = a;
-    g_mime_message_foreach(message, find_text, &d.text);
-    g_object_unref(message);
-  }
-  g_object_unref(parser);
-  g_object_unref(stream);
+  d.subject = test::header_of(m.raw, "Subject");
+  d.text = test::text_of(m.raw);
+  d.auto_submitted = test::header_of(m.raw, "Auto-Submitted");
   return d;
 }
 
@@ -65,11 +44,7 @@ class RoutingTest : public ::testing::TestWithParam<EngineParam> {
   void SetUp() override {
     REDRESS_REQUIRE_SMTP(smtp_url_, smtp_dir_);
     sender_ = test::unique_sender();
-    Settings s;
-    s.mail.from_address = sender_;
-    s.mail.from_name = "ACME Support";
-    s.mail.smtp_url = smtp_url_;
-    s.mail.smtp_timeout_seconds = 10;
+    Settings s = test::smtp_settings(smtp_url_, sender_);
     s.server.base_url = kBaseUrl;
     REDRESS_START_TEST_APP(GetParam(), app_, s);
     admin_ = app_->add_user("admin@example.com", "admin");

@@ -109,8 +109,6 @@ Result<Routed> route(const Context& ctx, Connection& c, const mail::ParsedMail& 
   return out;
 }
 
-}
-
 }  // namespace
 
 Result<IntakeResult> MailIntakeService::ingest(const std::string& raw, const IntakeOptions& options) {

@@ -3,6 +3,7 @@
 #include "core/log.h"
 #include "domain/routing.h"
 #include "domain/validation.h"
+#include "mail/loop_guard.h"
 #include "service/mail_config.h"
 #include "service/outbox.h"
 #include "store/contact_store.h"
@@ -196,9 +197,14 @@ Result<NotifyOutcome> notify(const Context& ctx, Connection& c, const Actor& act
       out.skipped.emplace_back(to.address, "template: " + rendered.error().message);
       continue;
     }
+    // A support reply carries what a person wrote: it is not an automatic answer, so it
+    // is neither marked auto-submitted nor counted against the daily auto-reply cap
+    // (robots, our own addresses and bouncing contacts are still skipped).
+    const bool person_wrote = rule.event == kNotifySupportReply;
     if (to.customer) {
       std::string why = REDRESS_TRY(is_bouncing(c, to.address)) ? "bouncing" : "";
-      if (why.empty()) why = REDRESS_TRY(claim_auto_reply(ctx, c, to.address));
+      if (why.empty() && person_wrote) why = mail::automated_address_reason(to.address, ctx.mail->own_addresses);
+      if (why.empty() && !person_wrote) why = REDRESS_TRY(claim_auto_reply(ctx, c, to.address));
       if (!why.empty()) {
         out.skipped.emplace_back(to.address, why);
         continue;
@@ -212,11 +218,15 @@ Result<NotifyOutcome> notify(const Context& ctx, Connection& c, const Actor& act
     m.text = rendered->text;
     m.html = rendered->html;
     m.language = rendered->language;
-    m.auto_submitted = "auto-generated";
-    m.purpose = to.customer ? "notification" : "alert";
-    // Customers answer in the thread, so their mails join it; staff alerts are not part
-    // of the conversation with the customer.
-    m.on_thread = to.customer;
+    m.auto_submitted = person_wrote ? "" : "auto-generated";
+    m.author_user_id = person_wrote ? actor.user_id() : std::nullopt;
+    m.purpose = person_wrote ? "reply" : to.customer ? "notification" : "alert";
+    // A mail to the customer about a change (a confirmation request) is part of the
+    // conversation and joins the thread; a mail about a message (a receipt, a reply) is
+    // that message's delivery, already in the thread once; staff alerts never join it.
+    const bool about_message = rule.event == kNotifyCustomerMessage || rule.event == kNotifySupportReply ||
+                               rule.event == kNotifyNote;
+    m.on_thread = to.customer && !about_message;
     REDRESS_CHECK(queue_mail(ctx, c, m));
     ++out.mails_queued;
     out.recipients.push_back(to.address);

@@ -6,6 +6,15 @@
 
 namespace redress::test {
 
+Settings smtp_settings(const std::string& smtp_url, const std::string& sender) {
+  Settings s;
+  s.mail.from_address = sender;
+  s.mail.from_name = "ACME Support";
+  s.mail.smtp_url = smtp_url;
+  s.mail.smtp_timeout_seconds = 10;
+  return s;
+}
+
 std::unique_ptr<TestApp> TestApp::start(EngineParam engine, std::string& skip_reason, Settings settings) {
   std::unique_ptr<TestApp> app(new TestApp());
   app->database_ = TestDatabase::create(engine, skip_reason);

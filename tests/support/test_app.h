@@ -14,6 +14,10 @@
 
 namespace redress::test {
 
+// Settings for a server that sends its mail as `sender` to the SMTP server at smtp_url
+// (the capture server, in tests that check what was delivered).
+Settings smtp_settings(const std::string& smtp_url, const std::string& sender);
+
 struct TestUser {
   domain::User user;
   std::string token;     // a bearer token

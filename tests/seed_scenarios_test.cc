@@ -1,0 +1,243 @@
+// The stories of seeds 000, 001 and 003 as their people live them, through the API of a
+// running server on both engines, with every mail checked as the SMTP capture server
+// received it: who got a mail, in which language, and who did not.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "support/mail_reading.h"
+#include "support/mail_servers.h"
+#include "support/test_app.h"
+
+namespace redress {
+namespace {
+
+using test::EngineParam;
+using json = nlohmann::json;
+
+using test::header_of;
+using test::text_of;
+
+class SeedScenarioTest : public ::testing::TestWithParam<EngineParam> {
+ protected:
+  void SetUp() override {
+    REDRESS_REQUIRE_SMTP(smtp_url_, smtp_dir_);
+    sender_ = test::unique_sender();
+    Settings s = test::smtp_settings(smtp_url_, sender_);
+    s.server.base_url = "https://desk.example.com";
+    REDRESS_START_TEST_APP(GetParam(), app_, s);
+    admin_ = app_->add_user("admin@example.com", "admin");
+    gate_ = app_->add_user("mailgate@example.com", "viewer", "mail.intake");
+  }
+
+  test::TestResponse call(const test::TestUser& u, const std::string& method, const std::string& path,
+                          const json& body = nullptr) {
+    return app_->call(u.token, method, path, body.is_null() ? "" : body.dump());
+  }
+
+  static std::string path(const json& t) { return "/api/v1/tickets/" + std::to_string(t["id"].get<int64_t>()); }
+
+  // Runs every due job (mail deliveries) and returns the mails delivered since last asked.
+  std::vector<test::CapturedMessage> new_mails() {
+    EXPECT_TRUE(app_->runner().run_due_once());
+    auto all = test::captured_from(smtp_dir_, sender_);
+    std::vector<test::CapturedMessage> fresh(all.begin() + std::min(seen_, all.size()), all.end());
+    seen_ = all.size();
+    return fresh;
+  }
+
+  static std::set<std::string> recipients(const std::vector<test::CapturedMessage>& mails) {
+    std::set<std::string> out;
+    for (const auto& m : mails) out.insert(m.rcpt_tos.begin(), m.rcpt_tos.end());
+    return out;
+  }
+
+  json inbound(const std::string& from, const std::string& subject, const std::string& id, const std::string& text) {
+    const std::string raw = "From: " + from + "\r\nTo: " + sender_ + "\r\nSubject: " + subject + "\r\nMessage-ID: <" +
+                            id + ">\r\n\r\n" + text + "\r\n";
+    auto r = app_->client()->request("POST", "/api/v1/inbound/mail", raw,
+                                     {{"Authorization", "Bearer " + gate_.token}, {"Content-Type", "message/rfc822"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json();
+  }
+
+  std::string smtp_url_;
+  std::filesystem::path smtp_dir_;
+  std::string sender_;
+  std::unique_ptr<test::TestApp> app_;
+  test::TestUser admin_, gate_;
+  size_t seen_ = 0;
+};
+
+// Seed 000: David logs a complaint with two contacts, sends the acknowledgement in French
+// with a CC, then moves it to Under Investigation: the Investigator alone is told.
+TEST_P(SeedScenarioTest, Seed000AcknowledgementInFrenchAndOnlyTheInvestigatorIsNotified) {
+  auto david = app_->add_user("david@acme.example", "agent");
+  auto ivan = app_->add_user("ivan@acme.example", "agent");
+  auto carla = app_->add_user("carla@acme.example", "agent");
+  json complaint = {
+      {"workflow", "complaint-investigation"},
+      {"subject", "Livraison endommagée"},
+      {"description", "Le colis est arrivé écrasé."},
+      {"contacts", json::array({{{"email", "jeanne.dupont@client.example"}, {"name", "Jeanne Dupont"}, {"language", "fr"}, {"main", true}},
+                                {{"email", "paul.martin@client.example"}, {"name", "Paul Martin"}, {"language", "en"}}})},
+      {"assignees", {{"investigator", "ivan@acme.example"}, {"commercial_assignee", "carla@acme.example"}}}};
+  auto created = call(david, "POST", "/api/v1/tickets", complaint);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const json t = created.json();
+  EXPECT_TRUE(new_mails().empty()) << "logging a complaint mails nobody by itself";
+
+  // "Send Acknowledgement Mail": all contacts plus a CC; the main contact's language.
+  auto ack = call(david, "POST", path(t) + "/acknowledgement", {{"cc", {"qualite@client.example"}}});
+  ASSERT_EQ(ack.status, 202) << ack.body;
+  auto mails = new_mails();
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(recipients(mails), (std::set<std::string>{"jeanne.dupont@client.example", "paul.martin@client.example",
+                                                       "qualite@client.example"}));
+  EXPECT_NE(mails[0].raw.find("\r\nContent-Language: fr\r\n"), std::string::npos);
+  EXPECT_NE(header_of(mails[0].raw, "Subject").find("[#" + t["number"].get<std::string>() + "]"), std::string::npos);
+  EXPECT_NE(header_of(mails[0].raw, "Cc").find("qualite@client.example"), std::string::npos);
+
+  // Under Investigation: the routing table tells the Investigator, nobody else.
+  auto moved = call(david, "POST", path(t) + "/transitions", {{"transition", "investigate"}});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  mails = new_mails();
+  ASSERT_EQ(mails.size(), 1u) << "exactly one notification";
+  EXPECT_EQ(mails[0].rcpt_tos, std::vector<std::string>{"ivan@acme.example"});
+  EXPECT_NE(text_of(mails[0].raw).find(t["number"].get<std::string>()), std::string::npos);
+  EXPECT_EQ(header_of(mails[0].raw, "Auto-Submitted"), "auto-generated");
+
+  // Commercial review: now the Commercial Assignee, and again only them.
+  auto reviewed = call(ivan, "POST", path(t) + "/transitions", {{"transition", "review"}});
+  ASSERT_EQ(reviewed.status, 200) << reviewed.body;
+  mails = new_mails();
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0].rcpt_tos, std::vector<std::string>{"carla@acme.example"});
+  (void)carla;
+}
+
+// Seed 001: an agent takes a mailed request, a colleague finds it locked, the customer
+// writes again and the taker is told; the agent removes the assignment, takes it back,
+// postpones it, and it comes back to them on the day.
+TEST_P(SeedScenarioTest, Seed001TakeLockNotifyReleasePostponeAndReturn) {
+  auto alice = app_->add_user("alice@acme.example", "agent");
+  auto bob = app_->add_user("bob@acme.example", "agent");
+  auto first = inbound("Marc Petit <marc@client.example>", "Commande 881 incomplète", "c881@client.example",
+                       "Il manque un article.");
+  const std::string number = first["ticket"]["number"];
+  const std::string ticket_path = "/api/v1/tickets/" + number;
+  auto acks = new_mails();
+  EXPECT_EQ(recipients(acks), std::set<std::string>{"marc@client.example"});
+
+  // "Traiter les tickets": Alice is handed the request and it is hers.
+  auto next = call(alice, "POST", "/api/v1/queue/next");
+  ASSERT_EQ(next.status, 200) << next.body;
+  EXPECT_EQ(next.json()["number"], number);
+  EXPECT_EQ(next.json()["status"]["id"], "open");
+  auto locked = call(bob, "GET", ticket_path);
+  EXPECT_EQ(locked.status, 403);
+  EXPECT_EQ(locked.json()["error"]["code"], "ticket_taken");
+  EXPECT_EQ(locked.json()["error"]["details"]["holder_email"], "alice@acme.example");
+  EXPECT_EQ(call(bob, "POST", "/api/v1/queue/next").status, 204) << "nothing else to process";
+
+  // The customer writes again: Alice, and only Alice, is told; the ticket tops her queue.
+  inbound("Marc Petit <marc@client.example>", "Re: [#" + number + "] Commande 881 incomplète", "c881-2@client.example",
+          "Je joins la photo du bon de livraison.");
+  auto alerts = new_mails();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].rcpt_tos, std::vector<std::string>{"alice@acme.example"});
+  EXPECT_NE(text_of(alerts[0].raw).find("photo du bon de livraison"), std::string::npos) << text_of(alerts[0].raw);
+  auto queue = call(alice, "GET", "/api/v1/queue").json();
+  ASSERT_FALSE(queue["items"].empty());
+  EXPECT_EQ(queue["items"][0]["number"], number);
+  EXPECT_TRUE(queue["items"][0]["customer_waiting_since"].is_string());
+
+  // "Supprimer mon affectation": Bob may open it again.
+  ASSERT_EQ(call(alice, "DELETE", ticket_path + "/take").status, 200);
+  EXPECT_EQ(call(bob, "GET", ticket_path).status, 200);
+
+  // Alice takes it back and postpones it ("A réouvrir plus tard") to tomorrow.
+  ASSERT_EQ(call(alice, "POST", ticket_path + "/take").status, 200);
+  const std::string tomorrow = format_rfc3339(app_->clock().now() + std::chrono::hours(24));
+  auto postponed = call(alice, "POST", ticket_path + "/transitions",
+                        {{"transition", "postpone"}, {"fields", {{"reopen_at", tomorrow}}}});
+  ASSERT_EQ(postponed.status, 200) << postponed.body;
+  EXPECT_EQ(call(alice, "POST", "/api/v1/queue/next").status, 204) << "not before its day";
+  app_->clock().advance(std::chrono::hours(25));
+  new_mails();  // runs the timer
+  auto back = call(alice, "POST", "/api/v1/queue/next");
+  ASSERT_EQ(back.status, 200) << back.body;
+  EXPECT_EQ(back.json()["number"], number);
+  EXPECT_EQ(back.json()["status"]["id"], "open");
+  EXPECT_EQ(back.json()["taken_by"]["email"], "alice@acme.example");
+  EXPECT_EQ(call(bob, "GET", ticket_path).status, 403);
+}
+
+// Seed 003: a customer writes on their request in the portal and gets a receipt, support
+// is alerted, the answer reaches the customer with a link to the portal; blocking stops
+// the customer's messages (and says so), unblocking lets them through again.
+TEST_P(SeedScenarioTest, Seed003CustomerMessageAckAlertReplyBlockUnblock) {
+  auto alice = app_->add_user("alice@acme.example", "agent");
+  auto customer = app_->add_user("sophie@client.example", "customer");
+  auto created = call(alice, "POST", "/api/v1/tickets",
+                      {{"workflow", "support-request"},
+                       {"subject", "Accès au rapport mensuel"},
+                       {"contacts", json::array({{{"email", "sophie@client.example"}, {"name", "Sophie Laurent"},
+                                                  {"language", "fr"}, {"main", true}}})}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const json t = created.json();
+  const std::string number = t["number"];
+  ASSERT_EQ(call(alice, "POST", path(t) + "/take").status, 200);
+  new_mails();
+
+  auto posted = call(customer, "POST", path(t) + "/messages", {{"body", "Je n'arrive pas à ouvrir le rapport."}});
+  ASSERT_EQ(posted.status, 201) << posted.body;
+  EXPECT_EQ(posted.json()["kind"], "portal");
+  auto mails = new_mails();
+  EXPECT_EQ(recipients(mails), (std::set<std::string>{"sophie@client.example", "alice@acme.example"}));
+  for (const auto& m : mails) {
+    if (m.rcpt_tos == std::vector<std::string>{"alice@acme.example"}) {
+      EXPECT_NE(text_of(m.raw).find("ouvrir le rapport"), std::string::npos) << text_of(m.raw);
+    } else {
+      EXPECT_NE(m.raw.find("\r\nContent-Language: fr\r\n"), std::string::npos) << "the receipt is in French";
+    }
+  }
+
+  auto reply = call(alice, "POST", path(t) + "/messages", {{"body", "Le rapport est de nouveau disponible."}});
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.json()["kind"], "reply");
+  mails = new_mails();
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0].rcpt_tos, std::vector<std::string>{"sophie@client.example"});
+  EXPECT_NE(text_of(mails[0].raw).find("https://desk.example.com/portal/tickets/" + number), std::string::npos)
+      << text_of(mails[0].raw);
+  const json thread = call(customer, "GET", path(t) + "/messages").json();
+  ASSERT_GE(thread["items"].size(), 2u);
+
+  // Blocking is a right of its own: the admin grants it to Alice, who holds the ticket.
+  json rights = call(admin_, "GET", "/api/v1/users/" + std::to_string(alice.user.id)).json()["rights"];
+  rights.push_back("messages.block");
+  ASSERT_EQ(call(admin_, "PATCH", "/api/v1/users/" + std::to_string(alice.user.id), {{"rights", rights}}).status, 200);
+  ASSERT_EQ(call(alice, "PUT", path(t) + "/messaging", {{"blocked", true}}).status, 200);
+  auto refused = call(customer, "POST", path(t) + "/messages", {{"body", "Et maintenant ?"}});
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(refused.json()["error"]["code"], "messaging_blocked");
+  EXPECT_EQ(call(customer, "GET", path(t)).json()["messaging_blocked"], true) << "the portal can say so";
+  EXPECT_TRUE(new_mails().empty());
+
+  ASSERT_EQ(call(alice, "PUT", path(t) + "/messaging", {{"blocked", false}}).status, 200);
+  auto again = call(customer, "POST", path(t) + "/messages", {{"body", "Merci, tout fonctionne."}});
+  EXPECT_EQ(again.status, 201) << again.body;
+  std::vector<std::string> kinds;
+  const json history = call(alice, "GET", path(t) + "/history").json();
+  for (const auto& e : history["items"]) kinds.push_back(e["kind"]);
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "messaging.blocked"), kinds.end());
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "messaging.unblocked"), kinds.end());
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, SeedScenarioTest, ::testing::Values(EngineParam::kSqlite, EngineParam::kPostgres),
+                         [](const auto& info) { return test::engine_name(info.param); });
+
+}  // namespace
+}  // namespace redress
