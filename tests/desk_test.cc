@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -385,6 +386,55 @@ TEST_P(DeskTest, CustomerMailLeadsTheTakersQueueOrReturnsTicketFromAnInactiveTak
     if (e["kind"] == "ticket.released" && e["data"]["why"] == "taker_inactive") released = true;
   EXPECT_TRUE(released) << history.dump();
   EXPECT_EQ(queue_subjects(bob_), (std::vector<std::string>{"Newer/unassigned"}));
+}
+
+// Each named right, granted to and then withdrawn from one agent through the API, opens and
+// closes the endpoint that checks it: the rights are what the server enforces, not labels.
+TEST_P(DeskTest, EachEditedRightOpensAndClosesItsEndpoint) {
+  auto probe = app_->add_user("probe@example.com", "agent");
+  auto held = create("Held by Alice");
+  ASSERT_EQ(app_->call(alice_.token, "POST", path(held) + "/take").status, 200);
+  // target() and body() make a fresh thing to act on for each call, so no call is a no-op.
+  using Make = std::function<std::string()>;
+  struct Case {
+    std::string right, method;
+    Make target, body;
+    int with, without;
+  };
+  int serial = 0;
+  auto fresh_ticket = [&] { return path(create("Probe " + std::to_string(++serial))); };
+  auto none = [] { return std::string(); };
+  auto text = [](const char* body) { return [body] { return std::string(body); }; };
+  const std::vector<Case> cases = {
+      {"tickets.take", "POST", [&] { return fresh_ticket() + "/take"; }, none, 200, 403},
+      {"tickets.release", "DELETE", [&] { return path(held) + "/take"; }, none, 200, 403},
+      {"tickets.write", "PATCH", fresh_ticket, text(R"({"language":"fr"})"), 200, 403},
+      {"messages.use", "POST", [&] { return fresh_ticket() + "/messages"; }, text(R"({"body":"hello"})"), 201, 403},
+      {"messages.block", "PUT", [&] { return fresh_ticket() + "/messaging"; }, text(R"({"blocked":true})"), 200, 403},
+      {"contacts.write", "POST", text("/api/v1/contacts"),
+       [&] { return json{{"name", "C"}, {"email", "c" + std::to_string(++serial) + "@example.org"}}.dump(); }, 201, 403},
+      {"admin", "GET", text("/api/v1/routing"), none, 200, 403},
+      {"tickets.view_all", "GET", text("/api/v1/tickets"), none, 200, 403},
+  };
+  const std::string user_path = "/api/v1/users/" + std::to_string(probe.user.id);
+  const json defaults = app_->call(admin_.token, "GET", user_path).json()["rights"];
+  for (const auto& c : cases) {
+    for (bool grant : {true, false}) {
+      json rights = json::array();
+      for (const auto& r : defaults)
+        if (r != c.right) rights.push_back(r);
+      if (grant) rights.push_back(c.right);
+      auto set = app_->call(admin_.token, "PATCH", user_path, json{{"rights", rights}}.dump());
+      ASSERT_EQ(set.status, 200) << set.body;
+      const std::string target = c.target();
+      auto r = app_->call(probe.token, c.method, target, c.body());
+      EXPECT_EQ(r.status, grant ? c.with : c.without)
+          << c.right << (grant ? " granted: " : " withdrawn: ") << c.method << " " << target << " -> " << r.body;
+      if (c.right == "tickets.release" && grant) {
+        ASSERT_EQ(app_->call(alice_.token, "POST", path(held) + "/take").status, 200);  // hers again
+      }
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, DeskTest, ::testing::Values(EngineParam::kSqlite, EngineParam::kPostgres),

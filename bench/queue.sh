@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The agent queue under load (seed 001): GET /api/v1/queue, then "process next" claims
+# as fast as agents can press it. wrk on loopback against a Release build. Usage:
+#   bench/queue.sh [DURATION_SECONDS] [CONNECTIONS] [DB_URL] [TICKETS]
+# TICKETS new requests (default 5000) are first opened through POST /inbound/mail, so the
+# queue has an unclaimed pool. The claim run has two agents (one per wrk thread), each
+# connection pressing "next" and then postponing what it got (which takes it out of the
+# queue), so every "next" is a real claim racing the other agent's.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source bench/lib.sh
+
+bench_setup 16 "$@"
+tickets=${4:-5000}
+"$bin" migrate --db "$db_url" >/dev/null
+"$bin" user add --db "$db_url" --email gate@bench.example --name Gate --role viewer --rights mail.intake >/dev/null
+for a in 0 1; do
+  "$bin" user add --db "$db_url" --email "agent$a@bench.example" --name "Agent $a" --role agent >/dev/null
+done
+gate=$("$bin" user token --db "$db_url" --email gate@bench.example --label bench)
+agent0=$("$bin" user token --db "$db_url" --email agent0@bench.example --label bench)
+agent1=$("$bin" user token --db "$db_url" --email agent1@bench.example --label bench)
+start_server --db "$db_url"   # sets url
+
+echo "opening $tickets requests by mail..."
+for i in $(seq "$tickets"); do
+  printf 'From: Customer %d <c%d@example.com>\r\nTo: support@localhost\r\nSubject: Request %d\r\nMessage-ID: <q-%d@example.com>\r\n\r\nHello, request %d.\r\n' \
+    "$i" "$i" "$i" "$i" "$i"
+  printf '\0'
+done | xargs -0 -P 4 -I{} curl -sf -o /dev/null -H "Authorization: Bearer $gate" \
+  -H "Content-Type: message/rfc822" --data-binary {} "$url/api/v1/inbound/mail"
+
+echo "GET $url/api/v1/queue (limit 50), ${duration}s, $connections connections, db ${db_url%%:*}, $tickets tickets"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $agent0" "$url/api/v1/queue"
+
+cat >"$work/next.lua" <<LUA
+local tokens = {"$agent0", "$agent1"}
+local thread_id = 0
+setup = function(thread) thread:set("tid", thread_id); thread_id = thread_id + 1 end
+local pending = {}
+request = function()
+  local number = table.remove(pending)
+  local auth = {["Authorization"] = "Bearer " .. tokens[tid + 1], ["Content-Type"] = "application/json"}
+  if number then
+    return wrk.format("POST", "/api/v1/tickets/" .. number .. "/transitions", auth,
+      '{"transition":"postpone","fields":{"reopen_at":"2031-01-01T00:00:00Z"}}')
+  end
+  return wrk.format("POST", "/api/v1/queue/next", auth, "")
+end
+-- A ticket just handed out (status open) is postponed by the next request.
+response = function(status, headers, body)
+  if status ~= 200 or not body:find('"id":"open"', 1, true) then return end
+  local number = body:match('"number":"([^"]+)"')
+  if number then table.insert(pending, number) end
+end
+done = function(summary, latency, requests)
+  io.write(string.format("errors: status %d, connect %d, read %d, write %d, timeout %d\n",
+    summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
+end
+LUA
+echo "POST $url/api/v1/queue/next + postpone, ${duration}s, $connections connections, 2 agents"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$work/next.lua" "$url"
+echo "(half the requests are claims, half postpones; tests/desk_test checks no ticket is handed out twice)"
