@@ -3,9 +3,9 @@
 # as fast as agents can press it. wrk on loopback against a Release build. Usage:
 #   bench/queue.sh [DURATION_SECONDS] [CONNECTIONS] [DB_URL] [TICKETS]
 # TICKETS new requests (default 5000) are first opened through POST /inbound/mail, so the
-# queue has an unclaimed pool. The claim run has two agents (one per wrk thread), each
-# connection pressing "next" and then postponing what it got (which takes it out of the
-# queue), so every "next" is a real claim racing the other agent's.
+# queue has an unclaimed pool. In the claim run 32 agents take turns pressing "next"; each
+# ticket handed out is postponed by the next request (which takes it out of its agent's
+# queue), so nearly every "next" is a real claim racing the others.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -15,12 +15,13 @@ bench_setup 16 "$@"
 tickets=${4:-5000}
 "$bin" migrate --db "$db_url" >/dev/null
 "$bin" user add --db "$db_url" --email gate@bench.example --name Gate --role viewer --rights mail.intake >/dev/null
-for a in 0 1; do
+tokens=()
+for a in $(seq 0 31); do
   "$bin" user add --db "$db_url" --email "agent$a@bench.example" --name "Agent $a" --role agent >/dev/null
+  tokens+=("\"$("$bin" user token --db "$db_url" --email "agent$a@bench.example" --label bench)\"")
 done
 gate=$("$bin" user token --db "$db_url" --email gate@bench.example --label bench)
-agent0=$("$bin" user token --db "$db_url" --email agent0@bench.example --label bench)
-agent1=$("$bin" user token --db "$db_url" --email agent1@bench.example --label bench)
+agent0=${tokens[0]//\"/}
 start_server --db "$db_url"   # sets url
 
 echo "opening $tickets requests by mail..."
@@ -35,30 +36,35 @@ echo "GET $url/api/v1/queue (limit 50), ${duration}s, $connections connections, 
 wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $agent0" "$url/api/v1/queue"
 
 cat >"$work/next.lua" <<LUA
-local tokens = {"$agent0", "$agent1"}
+local tokens = {$(IFS=,; echo "${tokens[*]}")}
 local thread_id = 0
 setup = function(thread) thread:set("tid", thread_id); thread_id = thread_id + 1 end
+-- Thread 0 plays agents 0-15, thread 1 agents 16-31, in turn.
+local turn = 0
 local pending = {}
 request = function()
-  local number = table.remove(pending)
-  local auth = {["Authorization"] = "Bearer " .. tokens[tid + 1], ["Content-Type"] = "application/json"}
-  if number then
-    return wrk.format("POST", "/api/v1/tickets/" .. number .. "/transitions", auth,
+  local job = table.remove(pending)
+  if job then
+    return wrk.format("POST", "/api/v1/tickets/" .. job.number .. "/transitions",
+      {["Authorization"] = "Bearer " .. tokens[job.agent + 1], ["Content-Type"] = "application/json"},
       '{"transition":"postpone","fields":{"reopen_at":"2031-01-01T00:00:00Z"}}')
   end
-  return wrk.format("POST", "/api/v1/queue/next", auth, "")
+  turn = (turn + 1) % 16
+  return wrk.format("POST", "/api/v1/queue/next", {["Authorization"] = "Bearer " .. tokens[tid * 16 + turn + 1]}, "")
 end
--- A ticket just handed out (status open) is postponed by the next request.
+-- A ticket just handed out (status open) is postponed by its agent in the next request.
 response = function(status, headers, body)
   if status ~= 200 or not body:find('"id":"open"', 1, true) then return end
   local number = body:match('"number":"([^"]+)"')
-  if number then table.insert(pending, number) end
+  local agent = body:match('"email":"agent(%d+)@bench.example"')
+  if number and agent then table.insert(pending, {number = number, agent = tonumber(agent)}) end
 end
 done = function(summary, latency, requests)
   io.write(string.format("errors: status %d, connect %d, read %d, write %d, timeout %d\n",
     summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
 end
 LUA
-echo "POST $url/api/v1/queue/next + postpone, ${duration}s, $connections connections, 2 agents"
+echo "POST $url/api/v1/queue/next + postpone, ${duration}s, $connections connections, 32 agents"
 wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$work/next.lua" "$url"
-echo "(half the requests are claims, half postpones; tests/desk_test checks no ticket is handed out twice)"
+echo "(about half the requests are claims, half postpones; non-2xx answers are postpones of a ticket its"
+echo " agent was handed twice, its own, still first in its queue; tests/desk_test checks no ticket goes to two agents)"

@@ -64,6 +64,10 @@ Result<void> Database::with_connection(const std::function<Result<void>(Connecti
 Result<void> Database::transact(TxMode mode, const std::function<Result<void>(Connection&)>& fn) {
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
+    // Taken before a pooled connection, so that queued writers do not hold connections
+    // readers need. Write transactions never nest (on SQLite they could not).
+    std::unique_lock<std::mutex> writer;
+    if (engine_ == Engine::kSqlite && mode == TxMode::kWrite) writer = std::unique_lock(sqlite_writer_);
     auto r = with_connection([&](Connection& c) -> Result<void> {
       REDRESS_CHECK(c.begin(mode));
       Result<void> body;
@@ -81,6 +85,7 @@ Result<void> Database::transact(TxMode mode, const std::function<Result<void>(Co
       if (!committed) c.rollback();
       return committed;
     });
+    if (writer) writer.unlock();
     if (r || r.error().reason != "retry" || attempt == kAttempts) return r;
     // Contention: back off briefly, with jitter from the attempt number and thread.
     auto jitter = std::hash<std::thread::id>{}(std::this_thread::get_id()) % 7;
