@@ -138,6 +138,21 @@ json written(const json& rule) {
   return out;
 }
 
+// GET, edit, PUT back: what GET adds (id, position, updated_at) is accepted and ignored.
+TEST_P(RoutingTest, ATableReadWithGetCanBeSentBackAsIs) {
+  json table = routing();
+  ASSERT_FALSE(table["rules"].empty());
+  table["rules"][0]["enabled"] = false;
+  json body = {{"rules", table["rules"]}};
+  auto put = app_->call(admin_.token, "PUT", "/api/v1/routing", body.dump());
+  ASSERT_EQ(put.status, 200) << put.body;
+  const json after = routing();
+  ASSERT_EQ(after["rules"].size(), table["rules"].size());
+  for (size_t i = 0; i < after["rules"].size(); ++i)
+    EXPECT_EQ(written(after["rules"][i]), written(table["rules"][i])) << i;
+  EXPECT_EQ(after["rules"][0]["enabled"], false);
+}
+
 TEST_P(RoutingTest, TheShippedTableIsShownToAdminsOnly) {
   const json table = routing();
   const json& rules = table["rules"];

@@ -111,6 +111,9 @@ Result<Response> Api::put_routing(Call& call) {
       r.template_id = ri.string("template", true).value_or("");
       r.subject = ri.string("subject").value_or("");
       r.enabled = ri.boolean("enabled").value_or(true);
+      // What GET adds to each rule: accepted and ignored, so that a table read with GET,
+      // edited and sent back is a valid PUT (order is the array's, ids are new).
+      for (const char* read_only : {"id", "position", "updated_at"}) (void)ri.raw(read_only);
       (void)ri.finish();  // records unknown members under rules[i]
       rules.push_back(std::move(r));
     }
