@@ -19,6 +19,8 @@
 #                                    server is stopped and work removed
 #   start_server ARGS...             starts `$bin serve ARGS... --listen 127.0.0.1:0`, waits
 #                                    until it runs, sets server_pid and url
+#   wrk_error_report_lua             prints a wrk Lua `done` function that reports the error
+#                                    counts, for a script's Lua heredoc
 
 # The variables are for the script that sources this file.
 # shellcheck disable=SC2034
@@ -67,4 +69,14 @@ start_server() {
   done
   url=$(sed -n 's/^Redress is running at \([^ ]*\).*/\1/p' "$work/out")
   [[ -n $url ]] || { cat "$work/err" >&2; echo "server did not start" >&2; exit 1; }
+}
+
+# wrk prints non-2xx counts only in passing; this makes every script end with one line.
+wrk_error_report_lua() {
+  cat <<'LUA'
+done = function(summary, latency, requests)
+  io.write(string.format("errors: status %d, connect %d, read %d, write %d, timeout %d\n",
+    summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
+end
+LUA
 }

@@ -33,10 +33,7 @@ request = function()
   return wrk.format("POST", "/api/v1/inbound/mail", {
     ["Authorization"] = "Bearer $token", ["Content-Type"] = "message/rfc822"}, body)
 end
-done = function(summary, latency, requests)
-  io.write(string.format("errors: status %d, connect %d, read %d, write %d, timeout %d\n",
-    summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
-end
+$(wrk_error_report_lua)
 LUA
 
 echo "POST $url/api/v1/inbound/mail, ${duration}s, $connections connections, db ${db_url%%:*}"

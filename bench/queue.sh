@@ -59,10 +59,7 @@ response = function(status, headers, body)
   local agent = body:match('"email":"agent(%d+)@bench.example"')
   if number and agent then table.insert(pending, {number = number, agent = tonumber(agent)}) end
 end
-done = function(summary, latency, requests)
-  io.write(string.format("errors: status %d, connect %d, read %d, write %d, timeout %d\n",
-    summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
-end
+$(wrk_error_report_lua)
 LUA
 echo "POST $url/api/v1/queue/next + postpone, ${duration}s, $connections connections, 32 agents"
 wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$work/next.lua" "$url"

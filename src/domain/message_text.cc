@@ -10,8 +10,8 @@ namespace redress::domain {
 namespace {
 
 // Elements of the HTML standard, obsolete ones browsers still render, and the roots of
-// inline SVG and MathML. Only these names make "<name ...>" markup: a bare word in angle
-// brackets ("<Enter>", "<name>") is how people write placeholders and keys.
+// inline SVG and MathML. Only these element names make a tag: people also put plain words
+// in angle brackets, for keys ("press <Enter>") or e-mail addresses ("Jean <jean@x.fr>").
 constexpr std::string_view kElements[] = {
     "a",        "abbr",     "acronym",  "address",  "applet",   "area",     "article",  "aside",    "audio",
     "b",        "base",     "basefont", "bdi",      "bdo",      "bgsound",  "big",      "blink",    "blockquote",

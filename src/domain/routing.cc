@@ -5,6 +5,13 @@
 #include "domain/validation.h"
 
 namespace redress::domain {
+
+nlohmann::json written_json(const RoutingRule& r) {
+  return {{"workflow", r.workflow}, {"event", r.event},     {"status", r.status},
+          {"role", r.role},         {"channel", r.channel}, {"to", r.to},
+          {"cc", r.cc},             {"bcc", r.bcc},         {"template", r.template_id},
+          {"subject", r.subject},   {"enabled", r.enabled}};
+}
 namespace {
 
 template <size_t N>

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/clock.h"
 
 namespace redress::domain {
@@ -48,6 +50,9 @@ struct RoutingRule {
   int64_t position = 0;  // order in the table
   TimePoint updated_at;
 };
+
+// The members a rule is written with (what PUT takes; GET adds id, position, updated_at).
+nlohmann::json written_json(const RoutingRule& rule);
 
 struct RecipientToken {
   enum class Kind { kRole, kTaker, kHandlers, kAssignees, kAssignee, kMainContact, kContacts, kAuthor, kAddress };

@@ -8,6 +8,7 @@
 #include "http/auth.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "http/views.h"
 #include "service/account_service.h"
 #include "service/context.h"
 #include "service/directory_service.h"
@@ -110,5 +111,8 @@ class Api {
   LoginRateLimiter login_limiter_;
   Router router_;
 };
+
+// How the caller sees tickets: customers get the portal view (api.cc).
+TicketViewer viewer_of(const Api::Call& call);
 
 }  // namespace redress::http

@@ -8,8 +8,6 @@
 
 namespace redress::http {
 
-TicketViewer viewer_of(const Api::Call& call);  // api.cc
-
 namespace {
 
 // A list of strings, or an error naming the member.

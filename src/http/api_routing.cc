@@ -14,20 +14,11 @@ namespace redress::http {
 namespace {
 
 nlohmann::json rule_json(const domain::RoutingRule& r) {
-  return {{"id", r.id},
-          {"workflow", r.workflow},
-          {"event", r.event},
-          {"status", r.status},
-          {"role", r.role},
-          {"channel", r.channel},
-          {"to", r.to},
-          {"cc", r.cc},
-          {"bcc", r.bcc},
-          {"template", r.template_id},
-          {"subject", r.subject},
-          {"enabled", r.enabled},
-          {"position", r.position},
-          {"updated_at", format_rfc3339(r.updated_at)}};
+  nlohmann::json j = domain::written_json(r);
+  j["id"] = r.id;
+  j["position"] = r.position;
+  j["updated_at"] = format_rfc3339(r.updated_at);
+  return j;
 }
 
 nlohmann::json table_json(const std::vector<domain::RoutingRule>& rules) {

@@ -307,8 +307,7 @@ Result<IntakeResult> MailIntakeService::ingest_in(Connection& c, const std::stri
 
   if (!created) {
     const workflow::WorkflowDef* wf = ctx_.workflows.find(t.workflow);
-    const auto* status = wf ? wf->status(t.status) : nullptr;
-    if (wf && status && status->category == "closed" && automated.empty()) {
+    if (wf && wf->is_closed(t.status) && automated.empty()) {
       if (const auto* tr = workflow::reopening_transition(*wf, t.status)) {
         TransitionInput input;
         input.transition = tr->id;
@@ -321,28 +320,29 @@ Result<IntakeResult> MailIntakeService::ingest_in(Connection& c, const std::stri
         }
       }
     }
-    // The customer wrote again: the ticket leads its handler's queue (and leaves an
-    // inactive taker's hands).
-    if (automated.empty()) t = REDRESS_TRY(customer_message_arrived(ctx_, c, std::move(t)));
-    if (automated.empty() && t.messaging_blocked) {
-      // Blocked messaging (seed 003) stops the customer's side of the conversation: the
-      // mail is kept on the ticket, nothing is lost, but nobody is alerted by it.
-      record.routing_detail["messaging_blocked"] = true;
-    }
-    // The routing table says who hears of a customer's mail (the taker, else the role
-    // holders, as shipped). Not for robots: an auto-reply is no news for anyone.
-    if (automated.empty() && !t.messaging_blocked) {
-      NotifyEvent e;
-      e.kind = kNotifyCustomerMessage;
-      e.channel = "mail";
-      e.message_id = msg.id;
-      e.message_text = m.text;
-      e.author_contact_id = author;
-      // Only a database failure comes back as an error (a template that fails to render
-      // is skipped inside): the transaction is lost then anyway, so the mail is refused
-      // for now and offered again.
-      auto told = REDRESS_TRY(notify(ctx_, c, system, t, {e}));
-      if (!told.recipients.empty()) record.routing_detail["notified"] = told.recipients;
+    // Robots' mail (auto-replies) is no news for anyone: only a person's mail counts.
+    if (automated.empty()) {
+      // The customer wrote again: the ticket leads its handler's queue (and leaves an
+      // inactive taker's hands).
+      t = REDRESS_TRY(customer_message_arrived(ctx_, c, std::move(t)));
+      if (t.messaging_blocked) {
+        // Blocked messaging (seed 003) stops the customer's side of the conversation:
+        // the mail is kept on the ticket, nothing is lost, but nobody is alerted by it.
+        record.routing_detail["messaging_blocked"] = true;
+      } else {
+        // The routing table says who hears of it (the taker, else the role holders).
+        NotifyEvent e;
+        e.kind = kNotifyCustomerMessage;
+        e.channel = "mail";
+        e.message_id = msg.id;
+        e.message_text = m.text;
+        e.author_contact_id = author;
+        // Only a database failure comes back as an error (a template that fails to
+        // render is skipped inside): the transaction is lost then anyway, so the mail is
+        // refused for now and offered again.
+        auto told = REDRESS_TRY(notify(ctx_, c, system, t, {e}));
+        if (!told.recipients.empty()) record.routing_detail["notified"] = told.recipients;
+      }
     }
   }
   record = REDRESS_TRY(mails.insert(record));

@@ -144,8 +144,7 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
                                   "messaging_blocked"));
     bool reopened = false;
     const workflow::WorkflowDef* wf = ctx_.workflows.find(t.workflow);
-    const workflow::StatusDef* status = wf ? wf->status(t.status) : nullptr;
-    if (as_customer && status && status->category == "closed") {
+    if (as_customer && wf && wf->is_closed(t.status)) {
       // As a customer mail does: the workflow's system transition out of the closed status.
       const workflow::TransitionDef* tr = workflow::reopening_transition(*wf, t.status);
       if (!tr)

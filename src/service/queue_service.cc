@@ -25,8 +25,7 @@ std::map<std::string, std::vector<std::string>> not_now(const workflow::Workflow
 
 bool is_closed(const Context& ctx, const domain::Ticket& t) {
   const auto* wf = ctx.workflows.find(t.workflow);
-  const auto* status = wf ? wf->status(t.status) : nullptr;
-  return status && status->category == "closed";
+  return wf && wf->is_closed(t.status);
 }
 
 Result<Error> taken_conflict(Connection& c, int64_t holder) {
@@ -97,6 +96,8 @@ Result<void> need_take_right(const Actor& actor) {
 
 }  // namespace
 
+QueueService::QueueService(Context& ctx) : ctx_(ctx), not_now_(not_now(ctx.workflows)) {}
+
 Result<TicketDetail> QueueService::take(const Actor& actor, const std::string& key) {
   REDRESS_CHECK(need_take_right(actor));
   return ctx_.db.transact_value<TicketDetail>(store::TxMode::kWrite, [&](Connection& c) -> Result<TicketDetail> {
@@ -128,7 +129,7 @@ Result<QueuePage> QueueService::queue(const Actor& actor, int limit) {
   REDRESS_CHECK(need_take_right(actor));
   return ctx_.db.transact_value<QueuePage>(store::TxMode::kRead, [&](Connection& c) -> Result<QueuePage> {
     store::TicketStore tickets(c);
-    store::QueueQuery q{*actor.user_id(), not_now(ctx_.workflows), limit};
+    store::QueueQuery q{*actor.user_id(), &not_now_, limit};
     QueuePage out;
     for (auto& item : REDRESS_TRY(tickets.queue_mine(q))) {
       out.page.items.push_back(std::move(item));
@@ -151,7 +152,7 @@ Result<std::optional<TicketDetail>> QueueService::next(const Actor& actor) {
   using Out = std::optional<TicketDetail>;
   return ctx_.db.transact_value<Out>(store::TxMode::kWrite, [&](Connection& c) -> Result<Out> {
     store::TicketStore tickets(c);
-    store::QueueQuery q{*actor.user_id(), not_now(ctx_.workflows), 1};
+    store::QueueQuery q{*actor.user_id(), &not_now_, 1};
     // Each round reads the queue afresh: on PostgreSQL, tickets other agents claimed
     // meanwhile are gone from it (read committed), so a few rounds always suffice.
     for (int round = 0; round < 8; ++round) {

@@ -4,6 +4,7 @@
 // someone with tickets.release releases it. Each agent's "requests to process" queue puts
 // their own tickets first (those where a customer is waiting on top), then the tickets
 // nobody took, oldest first; "process next" claims the first one atomically.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,7 +22,7 @@ struct QueuePage {
 
 class QueueService {
  public:
-  explicit QueueService(Context& ctx) : ctx_(ctx) {}
+  explicit QueueService(Context& ctx);
 
   // Right tickets.take. Taking a ticket one already holds changes nothing; one another
   // agent holds is a Conflict "ticket_taken" naming them. Runs the workflow's on_take
@@ -38,6 +39,9 @@ class QueueService {
 
  private:
   Context& ctx_;
+  // Per workflow, the statuses nobody should process now (category pending); the catalog
+  // is fixed after start, so this is worked out once.
+  const std::map<std::string, std::vector<std::string>> not_now_;
 };
 
 // In the caller's write transaction, when a customer message lands on t (mail or

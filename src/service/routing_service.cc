@@ -77,19 +77,7 @@ nlohmann::json sample_values() {
 
 nlohmann::json history_json(const std::vector<domain::RoutingRule>& rules) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& r : rules) {
-    out.push_back({{"workflow", r.workflow},
-                   {"event", r.event},
-                   {"status", r.status},
-                   {"role", r.role},
-                   {"channel", r.channel},
-                   {"to", r.to},
-                   {"cc", r.cc},
-                   {"bcc", r.bcc},
-                   {"template", r.template_id},
-                   {"subject", r.subject},
-                   {"enabled", r.enabled}});
-  }
+  for (const auto& r : rules) out.push_back(domain::written_json(r));
   return out;
 }
 

@@ -115,8 +115,7 @@ Result<domain::Ticket> apply_transition(Connection& c, const Context& ctx, const
       t.fields[k] = v;
     }
   }
-  const auto* to_status = wf->status(plan.to);
-  if (to_status && to_status->category == "closed") {
+  if (wf->is_closed(plan.to)) {
     if (!t.closed_at) t.closed_at = now;
     t.customer_waiting_since.reset();  // nothing waits on a closed ticket
   } else {

@@ -241,7 +241,8 @@ namespace {
 
 // "AND NOT (workflow = ? AND status IN (...)) ..." for the statuses nobody should process now.
 void exclude_statuses(const QueueQuery& q, std::string& sql, Params& p) {
-  for (const auto& [workflow, statuses] : q.not_now) {
+  if (!q.not_now) return;
+  for (const auto& [workflow, statuses] : *q.not_now) {
     if (statuses.empty()) continue;
     sql += " AND NOT (t.workflow = ? AND t.status IN (";
     p.emplace_back(workflow);

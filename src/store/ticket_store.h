@@ -37,7 +37,7 @@ struct TicketListItem {
 // for the customer) are left out until the workflow moves the ticket on.
 struct QueueQuery {
   int64_t user_id = 0;
-  std::map<std::string, std::vector<std::string>> not_now;  // workflow -> statuses
+  const std::map<std::string, std::vector<std::string>>* not_now = nullptr;  // workflow -> statuses
   int limit = 50;
 };
 

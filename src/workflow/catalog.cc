@@ -454,6 +454,11 @@ const StatusDef* WorkflowDef::status(const std::string& id) const {
   return nullptr;
 }
 
+bool WorkflowDef::is_closed(const std::string& status_id) const {
+  const StatusDef* s = status(status_id);
+  return s && s->category == "closed";
+}
+
 const TransitionDef* WorkflowDef::transition(const std::string& id) const {
   for (const auto& t : transitions) {
     if (t.id == id) return &t;

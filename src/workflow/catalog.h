@@ -84,6 +84,8 @@ struct WorkflowDef {
   std::string on_take;  // transition run when a ticket is taken, if it leaves the status; may be empty
 
   const StatusDef* status(const std::string& id) const;
+  // True when the status exists and is of category "closed".
+  bool is_closed(const std::string& status_id) const;
   const TransitionDef* transition(const std::string& id) const;
   const FieldDef* field(const std::string& id) const;
   bool has_role(const std::string& role) const;
