@@ -103,12 +103,26 @@ constexpr Row kMatrix[] = {
   {"POST",   "/api/v1/contacts",               Target::kNone,  {401, 201, 201, 403, 403}},
   {"GET",    "/api/v1/contacts/{id}",          Target::kOwn,   {401, 200, 200, 200, 403}},
   {"GET",    "/api/v1/contacts/{id}",          Target::kOther, {401, 200, 200, 200, 403}},
+  {"PATCH",  "/api/v1/contacts/{id}",          Target::kOwn,   {401, 200, 200, 403, 403}},
+  {"PATCH",  "/api/v1/contacts/{id}",          Target::kOther, {401, 200, 200, 403, 403}},
   {"GET",    "/api/v1/users",                  Target::kNone,  {401, 200, 200, 200, 403}},
   {"POST",   "/api/v1/users",                  Target::kNone,  {401, 201, 403, 403, 403}},
   {"GET",    "/api/v1/users/{id}",             Target::kOwn,   {401, 200, 200, 200, 200}},
   {"GET",    "/api/v1/users/{id}",             Target::kOther, {401, 200, 200, 200, 403}},
   {"GET",    "/api/v1/reasons",                Target::kNone,  {401, 200, 200, 200, 200}},
   {"POST",   "/api/v1/reasons",                Target::kNone,  {401, 201, 403, 403, 403}},
+  // "own": the reason the tickets use; "other": none with that id. Only admins edit, and
+  // the right is checked before the lookup.
+  {"GET",    "/api/v1/reasons/{id}",           Target::kOwn,   {401, 200, 200, 200, 200}},
+  {"GET",    "/api/v1/reasons/{id}",           Target::kOther, {401, 404, 404, 404, 404}},
+  {"PATCH",  "/api/v1/reasons/{id}",           Target::kOwn,   {401, 200, 403, 403, 403}},
+  {"PATCH",  "/api/v1/reasons/{id}",           Target::kOther, {401, 404, 403, 403, 403}},
+  // Signed-link pages ignore credentials: only the link counts. "own": a link of the right
+  // shape with a forged signature; "other": not a link at all.
+  {"GET",    "/confirm/{token}",               Target::kOwn,   {404, 404, 404, 404, 404}},
+  {"GET",    "/confirm/{token}",               Target::kOther, {404, 404, 404, 404, 404}},
+  {"POST",   "/confirm/{token}",               Target::kOwn,   {404, 404, 404, 404, 404}},
+  {"POST",   "/confirm/{token}",               Target::kOther, {404, 404, 404, 404, 404}},
   {"GET",    "/api/v1/workflows",              Target::kNone,  {401, 200, 200, 200, 200}},
   // "close" without a note from new_request: the workflow lets any agent run it, so staff
   // with tickets.write get past the permission check to 422 (public_reply, and reason on
@@ -251,6 +265,7 @@ class AuthzMatrixTest : public ::testing::Test {
       return own ? (self ? self : &customer_)->user.id : bystander_.user.id;
     }
     if (p.starts_with("/api/v1/jobs/")) return own ? parked_job_id_ : 999999;
+    if (p.starts_with("/api/v1/reasons/")) return own ? reason_id_ : 999999;
     if (p.starts_with("/api/v1/mail/failed/")) return own ? failed_mail_id_ : 999999;
     ADD_FAILURE() << "no id to put into " << p << "; teach id_for about it";
     return 0;
@@ -292,6 +307,9 @@ class AuthzMatrixTest : public ::testing::Test {
       return json{{"cc", {"copy-" + n + "@example.org"}}}.dump();
     if (m == "POST" && p == "/api/v1/mail/failed/{id}/retry") return "";  // takes no body
     if (m == "PATCH" && p == "/api/v1/users/{id}") return json{{"name", "Renamed " + n}}.dump();
+    if (m == "PATCH" && p == "/api/v1/contacts/{id}") return json{{"phone", "+1 555 0100 " + n}}.dump();
+    if (m == "PATCH" && p == "/api/v1/reasons/{id}") return json{{"labels", {{"en", "Matrix reason " + n}}}}.dump();
+    if (m == "POST" && p == "/confirm/{token}") return "";  // a form with no fields
     if (m == "POST" && (p == "/api/v1/tickets/{id}/take" || p == "/api/v1/queue/next")) return "";  // no body
     if (m == "PUT" && p == "/api/v1/routing")
       return json{{"rules", {{{"workflow", "*"}, {"event", "assigned"}, {"to", {"assignee"}}, {"template", "assigned"}}}}}
@@ -306,6 +324,8 @@ class AuthzMatrixTest : public ::testing::Test {
       cell.target.replace(at, 4, std::to_string(id_for(row, role)));
     // The one role of the support-request workflow both tickets follow.
     if (auto at = cell.target.find("{role}"); at != std::string::npos) cell.target.replace(at, 6, "assignee");
+    if (auto at = cell.target.find("{token}"); at != std::string::npos)
+      cell.target.replace(at, 7, row.target == Target::kOwn ? "1.1.confirm.4102444800." + std::string(64, 'f') : "forged");
     return cell;
   }
 

@@ -1,4 +1,4 @@
-// The stories of seeds 000, 001 and 003 as their people live them, through the API of a
+// The stories of seeds 000, 001, 002 and 003 as their people live them, through the API of a
 // running server on both engines, with every mail checked as the SMTP capture server
 // received it: who got a mail, in which language, and who did not.
 #include <gtest/gtest.h>
@@ -234,6 +234,87 @@ TEST_P(SeedScenarioTest, Seed003CustomerMessageAckAlertReplyBlockUnblock) {
   for (const auto& e : history["items"]) kinds.push_back(e["kind"]);
   EXPECT_NE(std::find(kinds.begin(), kinds.end(), "messaging.blocked"), kinds.end());
   EXPECT_NE(std::find(kinds.begin(), kinds.end(), "messaging.unblocked"), kinds.end());
+}
+
+// The signed link in a mail, without the base URL ("/confirm/..."); empty when none.
+std::string confirm_link_in(const std::string& text) {
+  const std::string base = "https://desk.example.com/confirm/";
+  const auto at = text.find(base);
+  if (at == std::string::npos) return "";
+  const auto end = text.find_first_of(" \r\n", at);
+  return text.substr(at + base.size() - 9, end == std::string::npos ? std::string::npos : end - at - base.size() + 9);
+}
+
+// Seed 002: a customer's complaint is assigned, accepted and resolved; the customer gets a
+// mail with an "Issue Resolved" link. Opening it changes nothing; a forged copy is refused
+// with a page; pressing the button closes the complaint as the customer; a second press
+// finds nothing to confirm.
+TEST_P(SeedScenarioTest, Seed002IssueResolvedLinkInTheMailClosesTheComplaint) {
+  auto agent = app_->add_user("sam@acme.example", "agent");
+  auto tina = app_->add_user("tina@acme.example", "agent");
+  json complaint = {{"workflow", "customer-complaint"},
+                    {"subject", "Facture en double"},
+                    {"description", "J'ai été facturée deux fois."},
+                    {"contacts", json::array({{{"email", "lea.roux@client.example"}, {"name", "Léa Roux"},
+                                               {"language", "fr"}, {"main", true}}})}};
+  auto created = call(agent, "POST", "/api/v1/tickets", complaint);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const json t = created.json();
+  ASSERT_EQ(call(agent, "POST", path(t) + "/transitions",
+                 {{"transition", "assign"}, {"fields", {{"assignees", {{"team_member", "tina@acme.example"}}}}}}).status, 200);
+  ASSERT_EQ(call(tina, "POST", path(t) + "/transitions", {{"transition", "accept"}}).status, 200);
+  new_mails();
+  auto resolved = call(tina, "POST", path(t) + "/transitions",
+                       {{"transition", "resolve"}, {"note", "Le second prélèvement a été remboursé."}});
+  ASSERT_EQ(resolved.status, 200) << resolved.body;
+  auto mails = new_mails();
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0].rcpt_tos, std::vector<std::string>{"lea.roux@client.example"});
+  const std::string text = text_of(mails[0].raw);
+  const std::string link = confirm_link_in(text);
+  ASSERT_FALSE(link.empty()) << text;
+  EXPECT_NE(text.find("Problème résolu"), std::string::npos) << "in her language: " << text;
+
+  // Opening the link shows the button and changes nothing.
+  auto client = app_->client();
+  auto page = client->request("GET", link);
+  EXPECT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("<form method=\"post\">"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("Problème résolu"), std::string::npos);
+  EXPECT_NE(page.body.find(t["number"].get<std::string>()), std::string::npos);
+  EXPECT_EQ(call(agent, "GET", path(t)).json()["status"]["id"], "confirmation");
+
+  // A forged link: another ticket number in a copied link, or a changed signature.
+  std::string forged = link;
+  forged.back() = forged.back() == 'a' ? 'b' : 'a';
+  for (const std::string& bad : {forged, link.substr(0, link.size() - 10)}) {
+    auto refused = client->request("POST", bad, "", {{"Content-Type", "application/x-www-form-urlencoded"},
+                                                     {"Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5"}});
+    EXPECT_EQ(refused.status, 404) << bad;
+    EXPECT_NE(refused.body.find("pas valide"), std::string::npos) << "in the browser's language: " << refused.body;
+  }
+  EXPECT_EQ(call(agent, "GET", path(t)).json()["status"]["id"], "confirmation") << "a forged link changes nothing";
+
+  // "Issue Resolved": closed, by the customer.
+  auto done = client->request("POST", link, "", {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(done.status, 200) << done.body;
+  EXPECT_NE(done.body.find("Merci"), std::string::npos) << done.body;
+  const json closed = call(agent, "GET", path(t)).json();
+  EXPECT_EQ(closed["status"]["id"], "closed");
+  bool by_customer = false;
+  const json history = call(agent, "GET", path(t) + "/history").json();
+  for (const auto& e : history["items"]) {
+    if (e["kind"] == "transition" && e["data"].value("transition", "") == "confirm")
+      by_customer = e.dump().find("lea.roux@client.example") != std::string::npos;
+  }
+  EXPECT_TRUE(by_customer) << "the history says the customer confirmed";
+
+  // Twice: nothing left to confirm, and the auto-close timer no longer fires.
+  auto again = client->request("POST", link, "", {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(again.status, 409) << again.body;
+  app_->clock().advance(std::chrono::hours(24 * 5));
+  new_mails();
+  EXPECT_EQ(call(agent, "GET", path(t) + "/history").json()["items"].dump().find("auto_close"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, SeedScenarioTest, ::testing::Values(EngineParam::kSqlite, EngineParam::kPostgres),

@@ -64,6 +64,8 @@ const std::vector<Setting>& settings_table() {
        [](Settings& s, int64_t v) { s.mail.smtp_timeout_seconds = static_cast<int>(v); }, {}},
       {"mail", "auto_replies_per_sender_per_day", Kind::kInt, {},
        [](Settings& s, int64_t v) { s.mail.auto_replies_per_sender_per_day = static_cast<int>(v); }, {}},
+      {"mail", "action_link_days", Kind::kInt, {},
+       [](Settings& s, int64_t v) { s.mail.action_link_days = static_cast<int>(v); }, {}},
       {"mail", "templates_dir", Kind::kString, [](Settings& s, const std::string& v) { s.mail.templates_dir = v; }, {}, {}},
       {"mail", "max_message_bytes", Kind::kInt, {}, [](Settings& s, int64_t v) { s.mail.max_message_bytes = v; }, {}},
       {"mail", "default_workflow", Kind::kString,
@@ -163,6 +165,8 @@ Result<void> validate(const Settings& s, const Origins& origins) {
   if (s.mail.smtp_starttls != "try" && s.mail.smtp_starttls != "require" && s.mail.smtp_starttls != "off")
     return bad("mail.smtp_starttls: must be try, require or off");
   if (s.mail.auto_replies_per_sender_per_day < 0) return bad("mail.auto_replies_per_sender_per_day: must be >= 0");
+  if (s.mail.action_link_days < 1 || s.mail.action_link_days > 365)
+    return bad("mail.action_link_days: must be between 1 and 365");
   if (s.mail.max_message_bytes < 1024) return bad("mail.max_message_bytes: must be at least 1024");
   if (s.queue.taker_inactive_hours < 0 || s.queue.taker_inactive_hours > 24 * 365)
     return bad("queue.taker_inactive_hours: must be 0..8760");

@@ -59,6 +59,8 @@ struct MailSettings {
   std::string smtp_starttls = "try";  // try | require | off
   int smtp_timeout_seconds = 30;
   int auto_replies_per_sender_per_day = 5;
+  // How long a signed link in a mail ("Issue Resolved") keeps working.
+  int action_link_days = 14;
   std::string templates_dir;  // admin-edited templates; shipped ones fill the gaps
   int64_t max_message_bytes = 40LL << 20;
   std::string default_workflow = "support-request";  // for mail that starts a ticket

@@ -119,6 +119,7 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("GET", "/api/v1/contacts", Auth::kRequired, &Api::list_contacts);
   route("POST", "/api/v1/contacts", Auth::kRequired, &Api::create_contact);
   route("GET", "/api/v1/contacts/{id}", Auth::kRequired, &Api::get_contact);
+  route("PATCH", "/api/v1/contacts/{id}", Auth::kRequired, &Api::patch_contact);
   route("GET", "/api/v1/users", Auth::kRequired, &Api::list_users);
   route("POST", "/api/v1/users", Auth::kRequired, &Api::create_user);
   route("GET", "/api/v1/users/{id}", Auth::kRequired, &Api::get_user);
@@ -129,6 +130,8 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("POST", "/api/v1/queue/next", Auth::kRequired, &Api::process_next);
   route("GET", "/api/v1/reasons", Auth::kRequired, &Api::list_reasons);
   route("POST", "/api/v1/reasons", Auth::kRequired, &Api::create_reason);
+  route("GET", "/api/v1/reasons/{id}", Auth::kRequired, &Api::get_reason);
+  route("PATCH", "/api/v1/reasons/{id}", Auth::kRequired, &Api::patch_reason);
   route("GET", "/api/v1/workflows", Auth::kRequired, &Api::list_workflows);
   route("POST", "/api/v1/tickets/{id}/transitions", Auth::kRequired, &Api::run_transition);
   route("PUT", "/api/v1/tickets/{id}/assignees/{role}", Auth::kRequired, &Api::set_assignee);
@@ -142,6 +145,8 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("POST", "/api/v1/mail/failed/{id}/retry", Auth::kRequired, &Api::retry_failed_mail);
   route("GET", "/api/v1/routing", Auth::kRequired, &Api::get_routing);
   route("PUT", "/api/v1/routing", Auth::kRequired, &Api::put_routing);
+  route("GET", "/confirm/{token}", Auth::kNone, &Api::show_action_link);
+  route("POST", "/confirm/{token}", Auth::kNone, &Api::use_action_link);
 }
 
 void Api::route(std::string method, std::string pattern, Auth auth, ApiHandler handler) {
@@ -401,6 +406,39 @@ Result<Response> Api::ticket_history(Call& call) {
   return json_response(200, {{"items", items}});
 }
 
+namespace {
+
+// {language: label}; nullopt when absent or not an object (the error is noted).
+std::optional<std::map<std::string, std::string>> read_labels(ObjectReader& in) {
+  const auto* labels = in.raw("labels");
+  if (!labels || labels->is_null()) return std::nullopt;
+  if (!labels->is_object()) {
+    in.add_error("labels", "must be an object {language: label}");
+    return std::nullopt;
+  }
+  std::map<std::string, std::string> out;
+  for (auto& [lang, text] : labels->items()) {
+    if (!text.is_string()) {
+      in.add_error("labels." + lang, "must be a string");
+    } else {
+      out[lang] = text.get<std::string>();
+    }
+  }
+  return out;
+}
+
+// A member that may be a string or null (which clears it); absent: nullopt.
+std::optional<std::optional<std::string>> nullable_string(ObjectReader& in, const std::string& key) {
+  if (in.is_null(key)) {
+    in.raw(key);
+    return std::optional<std::string>();
+  }
+  if (auto v = in.string(key)) return std::optional<std::string>(*v);
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<Response> Api::list_contacts(Call& call) {
   auto limit = REDRESS_TRY(read_limit(call.request, 20, 100));
   auto q = call.request.query_param("q").value_or("");
@@ -422,7 +460,7 @@ Result<Response> Api::create_contact(Call& call) {
   REDRESS_CHECK(in.finish());
   auto profile = REDRESS_TRY(directory_.create_contact(call.actor(), c));
   auto j = contact_json(profile.contact);
-  if (profile.customer) j["customer"] = {{"id", profile.customer->id}, {"name", profile.customer->name}};
+  j["customer"] = customer_json(profile.customer);
   return json_response(201, j);
 }
 
@@ -430,10 +468,29 @@ Result<Response> Api::get_contact(Call& call) {
   auto id = parse_positive(call.params.at("id"));
   if (!id) return fail(Error::not_found("contact"));
   auto profile = REDRESS_TRY(directory_.get_contact(call.actor(), *id));
-  auto j = contact_json(profile.contact);
-  j["customer"] = profile.customer ? nlohmann::json{{"id", profile.customer->id}, {"name", profile.customer->name}}
-                                   : nlohmann::json(nullptr);
-  return json_response(200, j);
+  return json_response(200, contact_profile_json(profile, ctx_.workflows, call.language()));
+}
+
+Result<Response> Api::patch_contact(Call& call) {
+  auto id = parse_positive(call.params.at("id"));
+  if (!id) return fail(Error::not_found("contact"));
+  auto body = REDRESS_TRY(parse_json_body(call.request));
+  ObjectReader in(body);
+  service::ContactChanges changes;
+  changes.name = in.string("name");
+  changes.email = nullable_string(in, "email");
+  changes.phone = nullable_string(in, "phone");
+  changes.language = in.string("language");
+  if (in.is_null("customer")) {
+    in.raw("customer");
+    changes.customer = std::optional<service::Ref>();
+  } else if (auto ref = to_ref(in.id_or_key("customer"))) {
+    changes.customer = std::optional<service::Ref>(*ref);
+  }
+  REDRESS_CHECK(in.finish());
+  REDRESS_CHECK(directory_.update_contact(call.actor(), *id, changes));
+  auto profile = REDRESS_TRY(directory_.get_contact(call.actor(), *id));
+  return json_response(200, contact_profile_json(profile, ctx_.workflows, call.language()));
 }
 
 Result<Response> Api::list_users(Call& call) {
@@ -478,6 +535,36 @@ Result<Response> Api::get_user(Call& call) {
   return json_response(200, user_json(user));
 }
 
+Result<Response> Api::get_reason(Call& call) {
+  auto id = parse_positive(call.params.at("id"));
+  if (!id) return fail(Error::not_found("reason"));
+  auto [reason, events] = REDRESS_TRY(directory_.get_reason(call.actor(), *id));
+  auto j = reason_json(reason, call.language());
+  j["history"] = nlohmann::json::array();
+  for (const auto& e : events) j["history"].push_back(event_json(e));
+  return json_response(200, j);
+}
+
+Result<Response> Api::patch_reason(Call& call) {
+  auto id = parse_positive(call.params.at("id"));
+  if (!id) return fail(Error::not_found("reason"));
+  auto body = REDRESS_TRY(parse_json_body(call.request));
+  ObjectReader in(body);
+  service::ReasonChanges changes;
+  changes.labels = read_labels(in);
+  if (in.is_null("labels")) in.add_error("labels", "cannot be emptied; needs at least an English label (en)");
+  changes.active = in.boolean("active");
+  for (const char* fixed : {"workflow", "code"}) {
+    if (in.has(fixed)) {
+      in.raw(fixed);
+      in.add_error(fixed, "cannot be changed: tickets and templates refer to it; add a new reason instead");
+    }
+  }
+  REDRESS_CHECK(in.finish());
+  auto reason = REDRESS_TRY(directory_.update_reason(call.actor(), *id, changes));
+  return json_response(200, reason_json(reason, call.language()));
+}
+
 Result<Response> Api::list_reasons(Call& call) {
   auto workflow = call.request.query_param("workflow").value_or("");
   bool all = call.request.query_param("include_inactive").value_or("") == "true";
@@ -493,19 +580,9 @@ Result<Response> Api::create_reason(Call& call) {
   service::NewReason r;
   r.workflow = in.string("workflow", true).value_or("");
   r.code = in.string("code", true).value_or("");
-  if (const auto* labels = in.raw("labels")) {
-    if (!labels->is_object()) {
-      in.add_error("labels", "must be an object {language: label}");
-    } else {
-      for (auto& [lang, text] : labels->items()) {
-        if (!text.is_string()) {
-          in.add_error("labels." + lang, "must be a string");
-        } else {
-          r.labels[lang] = text.get<std::string>();
-        }
-      }
-    }
-  } else {
+  if (auto labels = read_labels(in)) {
+    r.labels = std::move(*labels);
+  } else if (!in.has("labels")) {
     in.add_error("labels", "required");
   }
   r.active = in.boolean("active").value_or(true);

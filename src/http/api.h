@@ -69,6 +69,7 @@ class Api {
   Result<Response> list_contacts(Call&);
   Result<Response> create_contact(Call&);
   Result<Response> get_contact(Call&);
+  Result<Response> patch_contact(Call&);
   Result<Response> list_users(Call&);
   Result<Response> create_user(Call&);
   Result<Response> get_user(Call&);
@@ -79,6 +80,8 @@ class Api {
   Result<Response> process_next(Call&);      // api_desk.cc
   Result<Response> list_reasons(Call&);
   Result<Response> create_reason(Call&);
+  Result<Response> get_reason(Call&);
+  Result<Response> patch_reason(Call&);
   Result<Response> list_workflows(Call&);
   Result<Response> run_transition(Call&);
   Result<Response> set_assignee(Call&);
@@ -94,6 +97,8 @@ class Api {
   Result<Response> post_message(Call&);
   Result<Response> get_routing(Call&);  // api_routing.cc
   Result<Response> put_routing(Call&);
+  Result<Response> show_action_link(Call&);  // api_links.cc
+  Result<Response> use_action_link(Call&);
 
   service::Context& ctx_;
   const ApiOptions options_;

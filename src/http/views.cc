@@ -18,6 +18,47 @@ nlohmann::json status_json(const workflow::WorkflowDef* wf, const std::string& i
   return s;
 }
 
+// What a requirement is called on the ticket page. Custom fields carry their own labels
+// in the workflow file; the built-in ones are named here.
+std::string requirement_label(const workflow::WorkflowDef* wf, const std::string& requirement,
+                              const std::string& language) {
+  static const std::map<std::string, workflow::Labels> kBuiltIn = {
+      {"reason", {{"en", "Reason"}, {"fr", "Motif"}}},
+      {"contact", {{"en", "Contact"}, {"fr", "Contact"}}},
+      {"public_reply", {{"en", "Reply to the customer (or a note saying why none)"},
+                        {"fr", "Réponse au client (ou une note expliquant pourquoi)"}}},
+  };
+  if (auto it = kBuiltIn.find(requirement); it != kBuiltIn.end())
+    return workflow::label_in(it->second, language, requirement);
+  if (wf && requirement.starts_with("fields.")) {
+    if (const auto* def = wf->field(requirement.substr(7))) return workflow::label_in(def->labels, language, def->id);
+  }
+  if (requirement.starts_with("assignees.")) return requirement.substr(10);
+  return requirement;
+}
+
+// Seed 004's red asterisks: each requirement still unmet for a transition this viewer may
+// run, with the transitions it holds back. A note is asked for when the button is pressed,
+// so it is not a field to qualify.
+nlohmann::json qualification_json(const service::TicketDetail& d, const std::string& language) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<std::string>> held_back;
+  for (const auto& a : d.available) {
+    for (const auto& requirement : a.requires_) {
+      if (requirement == "note") continue;
+      if (!held_back.contains(requirement)) order.push_back(requirement);
+      held_back[requirement].push_back(a.transition->id);
+    }
+  }
+  nlohmann::json missing = nlohmann::json::array();
+  for (const auto& requirement : order) {
+    missing.push_back({{"field", requirement},
+                       {"label", requirement_label(d.workflow, requirement, language)},
+                       {"for", held_back[requirement]}});
+  }
+  return {{"complete", missing.empty()}, {"missing", missing}};
+}
+
 }  // namespace
 
 nlohmann::json user_json(const domain::User& u) {
@@ -42,6 +83,37 @@ nlohmann::json contact_json(const domain::Contact& c) {
 nlohmann::json reason_json(const domain::Reason& r, const std::string& language) {
   return {{"id", r.id},         {"workflow", r.workflow},         {"code", r.code},
           {"labels", r.labels}, {"label", r.label(language)}, {"active", r.active}};
+}
+
+nlohmann::json customer_json(const std::optional<domain::Customer>& customer) {
+  return customer ? nlohmann::json{{"id", customer->id}, {"name", customer->name}} : nlohmann::json(nullptr);
+}
+
+// The contact with what an agent wants beside a ticket: their other tickets and the
+// channels they used.
+nlohmann::json contact_profile_json(const service::ContactProfile& p, const workflow::WorkflowCatalog& workflows,
+                            const std::string& language) {
+  auto j = contact_json(p.contact);
+  j["customer"] = customer_json(p.customer);
+  j["tickets"] = nlohmann::json::array();
+  for (const auto& t : p.recent_tickets) {
+    j["tickets"].push_back({{"id", t.id},
+                            {"number", t.number},
+                            {"workflow", t.workflow},
+                            {"status", status_json(workflows.find(t.workflow), t.status, language)},
+                            {"subject", t.subject},
+                            {"channel", t.channel},
+                            {"created_at", format_rfc3339(t.created_at)},
+                            {"closed_at", time_or_null(t.closed_at)}});
+  }
+  int64_t total = 0;
+  j["channels"] = nlohmann::json::array();
+  for (const auto& c : p.channels) {
+    total += c.tickets;
+    j["channels"].push_back({{"channel", c.channel}, {"tickets", c.tickets}, {"last_at", format_rfc3339(c.last_at)}});
+  }
+  j["ticket_count"] = total;
+  return j;
 }
 
 nlohmann::json ticket_json(const service::TicketDetail& d, const TicketViewer& viewer) {
@@ -91,6 +163,7 @@ nlohmann::json ticket_json(const service::TicketDetail& d, const TicketViewer& v
                                           {"to", a.transition->to},
                                           {"requires", a.requires_}});
   }
+  if (!portal) j["qualification"] = qualification_json(d, language);
   j["created_at"] = format_rfc3339(t.created_at);
   j["updated_at"] = format_rfc3339(t.updated_at);
   j["closed_at"] = time_or_null(t.closed_at);

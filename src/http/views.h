@@ -14,6 +14,10 @@ nlohmann::json user_json(const domain::User& user);
 nlohmann::json user_ref_json(const domain::UserRef& user);
 nlohmann::json contact_json(const domain::Contact& contact);
 nlohmann::json reason_json(const domain::Reason& reason, const std::string& language);
+nlohmann::json customer_json(const std::optional<domain::Customer>& customer);
+// GET /contacts/{id}: the contact, their customer, recent tickets and channels used.
+nlohmann::json contact_profile_json(const service::ContactProfile& profile, const workflow::WorkflowCatalog& workflows,
+                                    const std::string& language);
 // Who looks at a ticket. A customer (customer_email set) sees the portal view: their own
 // contact record, other contacts by name only, no assignees, taker, custom fields or
 // customer organisation, which are staff matters.

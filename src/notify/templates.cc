@@ -94,6 +94,12 @@ std::string text_to_html(const std::string& text) {
   return out;
 }
 
+Result<std::string> render_html(const std::string& text, const nlohmann::json& values, const std::string& what) {
+  mustache::mustache tmpl{text};
+  if (!tmpl.is_valid()) return fail(ErrorCode::kInvalid, what + ": " + tmpl.error_message());
+  return tmpl.render(to_data(values));
+}
+
 Result<std::string> MailTemplates::render_subject(const std::string& text, const nlohmann::json& values,
                                                 const std::string& what) {
   return one_line(REDRESS_TRY(render_part(text, to_data(values), what)));

@@ -43,4 +43,8 @@ class MailTemplates {
 // For the HTML alternative: text escaped, blank-line-separated paragraphs, line breaks kept.
 std::string text_to_html(const std::string& text);
 
+// A mustache page: every {{value}} HTML-escaped (only {{{value}}} is not). kInvalid naming
+// `what` for a syntax error.
+Result<std::string> render_html(const std::string& text, const nlohmann::json& values, const std::string& what);
+
 }  // namespace redress::notify

@@ -32,13 +32,19 @@ struct Context {
 struct Actor {
   std::optional<domain::User> user;
   std::string label;
+  // A customer acting through a signed link from a mail (no account, no rights): the
+  // workflow treats them as the ticket's contact, for the one transition the link names.
+  std::optional<int64_t> contact_id;
 
-  static Actor of(domain::User u) { return Actor{std::move(u), {}}; }
-  static Actor cli() { return Actor{std::nullopt, "cli"}; }
-  static Actor system() { return Actor{std::nullopt, "system"}; }
+  static Actor of(domain::User u) { return Actor{std::move(u), {}, std::nullopt}; }
+  static Actor cli() { return Actor{std::nullopt, "cli", std::nullopt}; }
+  static Actor system() { return Actor{std::nullopt, "system", std::nullopt}; }
+  static Actor contact_link(int64_t contact_id, std::string email) {
+    return Actor{std::nullopt, "contact:" + email, contact_id};
+  }
 
-  // The command line and the system act with every right.
-  bool has_right(std::string_view right) const { return !user || user->has_right(right); }
+  // The command line and the system act with every right; a contact by link with none.
+  bool has_right(std::string_view right) const { return user ? user->has_right(right) : !contact_id; }
   std::optional<int64_t> user_id() const { return user ? std::optional<int64_t>(user->id) : std::nullopt; }
   std::string language() const { return user ? user->language : "en"; }
 };

@@ -1,9 +1,12 @@
 #include "service/notifier.h"
 
+#include <algorithm>
+
 #include "core/log.h"
 #include "domain/routing.h"
 #include "domain/validation.h"
 #include "mail/loop_guard.h"
+#include "service/customer_link_service.h"
 #include "service/mail_config.h"
 #include "service/outbox.h"
 #include "store/contact_store.h"
@@ -92,7 +95,7 @@ Result<bool> is_bouncing(Connection& c, const std::string& address) {
 // What a template can say. Labels are in the recipient's language.
 nlohmann::json values_for(const Context& ctx, const Actor& actor, const domain::Ticket& t,
                           const workflow::WorkflowDef* wf, const NotifyEvent& e, const domain::RoutingEvent& re,
-                          const domain::Recipient& to, const std::string& language) {
+                          const domain::Recipient& to, const std::string& language, const std::string& confirm_url) {
   const MailConfig& cfg = *ctx.mail;
   const std::string organisation = cfg.settings.from_name.empty() ? "Redress" : cfg.settings.from_name;
   const std::string name = to.name.empty() ? to.address : to.name;
@@ -126,6 +129,9 @@ nlohmann::json values_for(const Context& ctx, const Actor& actor, const domain::
       {"has_message", !e.message_text.empty()},
       {"ticket_url", cfg.base_url + "/tickets/" + t.number},
       {"portal_url", cfg.base_url + "/portal/tickets/" + t.number},
+      // Seed 002: the customer's button in the mail itself, signed for this recipient.
+      {"confirm_url", confirm_url},
+      {"has_confirm_url", !confirm_url.empty()},
       {"organisation", organisation},
   };
 }
@@ -164,6 +170,7 @@ Result<NotifyOutcome> notify(const Context& ctx, Connection& c, const Actor& act
   out.skipped = std::move(plan.skipped);
 
   const workflow::WorkflowDef* wf = ctx.workflows.find(t.workflow);
+  const bool offers_link = CustomerLinkService::offers_link(ctx, t);
   for (auto& planned : plan.mails) {
     domain::Recipient& to = planned.recipient;
     const domain::RoutingRule& rule = rules[planned.rule];
@@ -177,7 +184,15 @@ Result<NotifyOutcome> notify(const Context& ctx, Connection& c, const Actor& act
     const std::string language = domain::is_language_tag(to.language)   ? to.language
                                  : domain::is_language_tag(t.language) ? t.language
                                                                        : "en";
-    const auto values = values_for(ctx, actor, t, wf, events[planned.event], routed[planned.event], to, language);
+    std::string confirm_url;
+    if (to.customer && offers_link) {
+      auto ct = REDRESS_TRY(people.contacts().find_by_email(to.address));
+      if (ct && std::find(t.contact_ids.begin(), t.contact_ids.end(), ct->id) != t.contact_ids.end()) {
+        if (auto path = CustomerLinkService::path_for(ctx, t, ct->id)) confirm_url = ctx.mail->base_url + *path;
+      }
+    }
+    const auto values =
+        values_for(ctx, actor, t, wf, events[planned.event], routed[planned.event], to, language, confirm_url);
     auto rendered = ctx.mail->templates.render(rule.template_id, language, values);
     if (rendered && !rule.subject.empty()) {
       auto subject = notify::MailTemplates::render_subject(rule.subject, values,

@@ -1,5 +1,6 @@
 #include "service/ticket_access.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "store/contact_store.h"
@@ -70,6 +71,12 @@ Result<workflow::TicketState> ticket_state(Connection& c, const domain::Ticket& 
 
 Result<workflow::Caller> caller_for(Connection& c, const Actor& actor, const domain::Ticket& t) {
   workflow::Caller caller;
+  if (actor.contact_id) {
+    caller.kind = workflow::Caller::Kind::kCustomer;
+    caller.is_ticket_contact = std::find(t.contact_ids.begin(), t.contact_ids.end(), *actor.contact_id) !=
+                               t.contact_ids.end();
+    return caller;
+  }
   if (!actor.user) {
     caller.kind = workflow::Caller::Kind::kSystem;
     return caller;

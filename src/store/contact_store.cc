@@ -43,6 +43,47 @@ Result<domain::Contact> ContactStore::insert(const domain::Contact& contact) {
   return out;
 }
 
+Result<void> ContactStore::update(const domain::Contact& contact) {
+  REDRESS_CHECK(c_.execute(
+      "UPDATE contacts SET name = ?, email = ?, phone = ?, language = ?, customer_id = ? WHERE id = ?",
+      {contact.name, null_or(contact.email), null_or(contact.phone), contact.language, null_or(contact.customer_id),
+       contact.id}));
+  return {};
+}
+
+Result<std::vector<ContactTicket>> ContactStore::recent_tickets(int64_t contact_id, int limit) {
+  // Walks ticket_contacts_contact backwards: ticket ids grow with creation time.
+  auto rows = REDRESS_TRY(c_.query(
+      "SELECT t.id, t.number, t.workflow, t.status, t.subject, t.channel, t.created_at, t.closed_at "
+      "FROM ticket_contacts tc JOIN tickets t ON t.id = tc.ticket_id WHERE tc.contact_id = ? "
+      "ORDER BY tc.ticket_id DESC LIMIT ?",
+      {contact_id, static_cast<int64_t>(limit)}));
+  std::vector<ContactTicket> out;
+  for (const auto& r : rows) {
+    ContactTicket t;
+    t.id = r.integer(0);
+    t.number = r.text(1);
+    t.workflow = r.text(2);
+    t.status = r.text(3);
+    t.subject = r.text(4);
+    t.channel = r.text(5);
+    t.created_at = from_micros(r.integer(6));
+    if (auto closed = r.opt_integer(7)) t.closed_at = from_micros(*closed);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Result<std::vector<ChannelCount>> ContactStore::channel_counts(int64_t contact_id) {
+  auto rows = REDRESS_TRY(c_.query(
+      "SELECT t.channel, COUNT(*), MAX(t.created_at) FROM ticket_contacts tc JOIN tickets t ON t.id = tc.ticket_id "
+      "WHERE tc.contact_id = ? GROUP BY t.channel ORDER BY t.channel",
+      {contact_id}));
+  std::vector<ChannelCount> out;
+  for (const auto& r : rows) out.push_back(ChannelCount{r.text(0), r.integer(1), from_micros(r.integer(2))});
+  return out;
+}
+
 Result<std::optional<domain::Contact>> ContactStore::find(int64_t id) {
   auto row = REDRESS_TRY(c_.query_one(std::string("SELECT ") + kColumns + " FROM contacts WHERE id = ?", {id}));
   if (!row) return std::optional<domain::Contact>();

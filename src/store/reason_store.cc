@@ -32,6 +32,13 @@ Result<domain::Reason> ReasonStore::insert(const domain::Reason& reason, TimePoi
   return out;
 }
 
+Result<void> ReasonStore::update(const domain::Reason& reason) {
+  nlohmann::json labels = reason.labels;
+  REDRESS_CHECK(c_.execute("UPDATE reasons SET labels = ?, active = ? WHERE id = ?",
+                           {labels.dump(), int64_t{reason.active ? 1 : 0}, reason.id}));
+  return {};
+}
+
 Result<std::optional<domain::Reason>> ReasonStore::find(int64_t id) {
   auto row = REDRESS_TRY(c_.query_one(std::string("SELECT ") + kColumns + " FROM reasons WHERE id = ?", {id}));
   if (!row) return std::optional<domain::Reason>();

@@ -15,6 +15,8 @@ class ReasonStore {
 
   Result<domain::Reason> insert(const domain::Reason& reason, TimePoint at);
   Result<std::optional<domain::Reason>> find(int64_t id);
+  // Rewrites labels and active (workflow and code never change).
+  Result<void> update(const domain::Reason& reason);
   Result<std::optional<domain::Reason>> find_by_code(const std::string& workflow, const std::string& code);
   // workflow empty: all workflows.
   Result<std::vector<domain::Reason>> list(const std::string& workflow, bool include_inactive);
