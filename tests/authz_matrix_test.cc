@@ -152,8 +152,17 @@ constexpr Row kMatrix[] = {
   // The kept mail has no sender: retrying refuses it again (422); the right comes first.
   {"POST",   "/api/v1/mail/failed/{id}/retry",        Target::kOwn,   {401, 422, 403, 403, 403}},
   {"POST",   "/api/v1/mail/failed/{id}/retry",        Target::kOther, {401, 404, 403, 403, 403}},
-  {"PATCH",  "/api/v1/users/{id}",                    Target::kOwn,   {401, 200, 403, 403, 403}},
+  // Everyone may change their own name, language and signature; the rest is the admin's.
+  {"PATCH",  "/api/v1/users/{id}",                    Target::kOwn,   {401, 200, 200, 200, 200}},
   {"PATCH",  "/api/v1/users/{id}",                    Target::kOther, {401, 200, 403, 403, 403}},
+  // Response templates: staff read them, templates.manage (the admin's) writes them;
+  // customers are refused whatever the id. "own" is a template, "other" one that does not exist.
+  {"GET",    "/api/v1/templates",                     Target::kNone,  {401, 200, 200, 200, 403}},
+  {"POST",   "/api/v1/templates",                     Target::kNone,  {401, 201, 403, 403, 403}},
+  {"GET",    "/api/v1/templates/{id}",                Target::kOwn,   {401, 200, 200, 200, 403}},
+  {"GET",    "/api/v1/templates/{id}",                Target::kOther, {401, 404, 404, 404, 403}},
+  {"PATCH",  "/api/v1/templates/{id}",                Target::kOwn,   {401, 200, 403, 403, 403}},
+  {"PATCH",  "/api/v1/templates/{id}",                Target::kOther, {401, 404, 403, 403, 403}},
   // Last, because they change who may act on the two tickets. The admin takes each
   // ticket, so the agent finds it taken (409); tickets.take is checked before the lookup.
   // Then the admin removes their assignment and the agent's release is a no-op.
@@ -231,6 +240,11 @@ class AuthzMatrixTest : public ::testing::Test {
       return *id;
     });
     ASSERT_TRUE(parked) << parked.error().message;
+
+    auto tmpl = app_->call(admin_.token, "POST", "/api/v1/templates",
+                           R"({"name":"Matrix","language":"en","subject":"About {{ticket.number}}","body":"Hello"})");
+    ASSERT_EQ(tmpl.status, 201) << tmpl.body;
+    template_id_ = tmpl.json()["id"].get<int64_t>();
     parked_job_id_ = *parked;
 
     // A mail refused for having no sender, kept in the failed list.
@@ -267,6 +281,7 @@ class AuthzMatrixTest : public ::testing::Test {
     if (p.starts_with("/api/v1/jobs/")) return own ? parked_job_id_ : 999999;
     if (p.starts_with("/api/v1/reasons/")) return own ? reason_id_ : 999999;
     if (p.starts_with("/api/v1/mail/failed/")) return own ? failed_mail_id_ : 999999;
+    if (p.starts_with("/api/v1/templates/")) return own ? template_id_ : 999999;
     ADD_FAILURE() << "no id to put into " << p << "; teach id_for about it";
     return 0;
   }
@@ -310,6 +325,10 @@ class AuthzMatrixTest : public ::testing::Test {
     if (m == "PATCH" && p == "/api/v1/contacts/{id}") return json{{"phone", "+1 555 0100 " + n}}.dump();
     if (m == "PATCH" && p == "/api/v1/reasons/{id}") return json{{"labels", {{"en", "Matrix reason " + n}}}}.dump();
     if (m == "POST" && p == "/confirm/{token}") return "";  // a form with no fields
+    if (m == "POST" && p == "/api/v1/templates")
+      return json{{"name", "Template " + n}, {"language", "en"}, {"subject", "Re {{ticket.number}}"}, {"body", "Hi"}}
+          .dump();
+    if (m == "PATCH" && p == "/api/v1/templates/{id}") return json{{"name", "Renamed " + n}}.dump();
     if (m == "POST" && (p == "/api/v1/tickets/{id}/take" || p == "/api/v1/queue/next")) return "";  // no body
     if (m == "PUT" && p == "/api/v1/routing")
       return json{{"rules", {{{"workflow", "*"}, {"event", "assigned"}, {"to", {"assignee"}}, {"template", "assigned"}}}}}
@@ -337,6 +356,7 @@ class AuthzMatrixTest : public ::testing::Test {
   int64_t own_contact_id_ = 0, other_contact_id_ = 0;
   int64_t parked_job_id_ = 0;
   int64_t failed_mail_id_ = 0;
+  int64_t template_id_ = 0;
   int serial_ = 0;
 };
 

@@ -233,10 +233,14 @@ TEST_P(MessagesTest, BadBodiesAre422NamingBodyAndWriteNothing) {
   // The other members are checked too, each named.
   expect_error(post(agent_.token, path, {{"body", "ok"}, {"visibility", "secret"}}), 422, "invalid");
   auto tmpl = post(agent_.token, path, {{"body", "ok"}, {"template", 7}});
-  EXPECT_EQ(expect_error(tmpl, 422, "invalid")["fields"]["template"], "response templates are not available yet");
-  auto both = post(agent_.token, path, {{"body", "<b>x</b>"}, {"visibility", "secret"}, {"template", "greeting"}});
+  EXPECT_EQ(expect_error(tmpl, 422, "invalid")["fields"]["template"], "no such response template");
+  auto both = post(agent_.token, path, {{"body", "<b>x</b>"}, {"visibility", "secret"}, {"template", 7}});
   const json fields = expect_error(both, 422, "invalid")["fields"];
   EXPECT_TRUE(fields.contains("body") && fields.contains("visibility") && fields.contains("template")) << both.body;
+  // A template is named by its id.
+  EXPECT_EQ(expect_error(post(agent_.token, path, {{"body", "ok"}, {"template", "greeting"}}), 422,
+                         "invalid")["fields"]["template"],
+            "must be an integer");
   expect_error(post(agent_.token, path, {{"body", "ok"}, {"subject", "x"}}), 422, "invalid");
   EXPECT_EQ(app_->count("messages"), messages);
   EXPECT_EQ(app_->count("events"), events);

@@ -301,7 +301,8 @@ TEST_P(StoreContractTest, FullTextSearchIgnoresAccentsCaseAndMatchesPrefixes) {
     store::ContactStore contacts(c);
     auto ct = contacts.insert({0, "Jean Dupont", std::string("jean.dupont@example.fr"), {}, "fr", {}, kNow}).value();
     ASSERT_TRUE(store::TicketStore(c).set_contacts(t2.id, {ct.id}));
-    domain::Message m{0, t2.id, "mail_in", "public", std::nullopt, ct.id, "Le remboursement tarde beaucoup", kNow, std::nullopt};
+    domain::Message m{0, t2.id, "mail_in", "public", std::nullopt, ct.id, "Le remboursement tarde beaucoup", kNow, std::nullopt,
+                      std::nullopt, std::nullopt, std::nullopt};
     ASSERT_TRUE(store::TicketStore(c).add_message(m));
     ASSERT_TRUE(store::TicketStore(c).reindex(t2.id));
     auto find = [&](const std::string& q) {

@@ -83,6 +83,11 @@ struct Message {
   std::string body;
   TimePoint created_at;
   std::optional<std::string> html;  // sanitised HTML of a mail, when it had some
+  // A reply written from a response template: which one (its name read with the message)
+  // and the subject its mail was sent with.
+  std::optional<int64_t> template_id;
+  std::optional<std::string> template_name;
+  std::optional<std::string> subject;
 };
 
 // One row of the history. Appended in the transaction of the change it describes.

@@ -26,7 +26,7 @@ const std::vector<std::string_view>& known_rights() {
   static const std::vector<std::string_view> all = {
       rights::kTicketsViewAll, rights::kTicketsWrite,  rights::kTicketsCreateOwn, rights::kTicketsTake,
       rights::kTicketsRelease, rights::kMessagesUse,   rights::kMessagesBlock,    rights::kContactsWrite,
-      rights::kReportsView,    rights::kMailIntake,    rights::kAdmin,
+      rights::kReportsView,    rights::kMailIntake,    rights::kTemplatesManage, rights::kAdmin,
   };
   return all;
 }

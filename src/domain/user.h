@@ -29,6 +29,7 @@ inline constexpr std::string_view kMessagesBlock = "messages.block";
 inline constexpr std::string_view kContactsWrite = "contacts.write";
 inline constexpr std::string_view kReportsView = "reports.view";
 inline constexpr std::string_view kMailIntake = "mail.intake";  // hand mail in (the mailgate's account)
+inline constexpr std::string_view kTemplatesManage = "templates.manage";  // create and edit response templates
 inline constexpr std::string_view kAdmin = "admin";  // users, reasons, workflows, routing
 }  // namespace rights
 
@@ -47,6 +48,7 @@ struct User {
   TimePoint created_at;
 
   std::optional<TimePoint> last_seen_at;  // last authenticated request (coarse)
+  std::optional<std::string> signature;   // closing lines of the user's replies ({{agent.signature}})
 
   bool has_right(std::string_view right) const;
   // What the account may do: the role's defaults, plus extras, minus revoked.

@@ -101,6 +101,7 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
       queue_(ctx),
       messages_(ctx),
       routing_(ctx),
+      templates_(ctx),
       login_limiter_(ctx.clock, options.login_attempts_per_minute) {
   route("GET", "/healthz", Auth::kNone, &Api::healthz);
   route("GET", "/metrics", Auth::kNone, &Api::metrics);
@@ -147,6 +148,10 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("PUT", "/api/v1/routing", Auth::kRequired, &Api::put_routing);
   route("GET", "/confirm/{token}", Auth::kNone, &Api::show_action_link);
   route("POST", "/confirm/{token}", Auth::kNone, &Api::use_action_link);
+  route("GET", "/api/v1/templates", Auth::kRequired, &Api::list_templates);
+  route("POST", "/api/v1/templates", Auth::kRequired, &Api::create_template);
+  route("GET", "/api/v1/templates/{id}", Auth::kRequired, &Api::get_template);
+  route("PATCH", "/api/v1/templates/{id}", Auth::kRequired, &Api::patch_template);
 }
 
 void Api::route(std::string method, std::string pattern, Auth auth, ApiHandler handler) {

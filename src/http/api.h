@@ -18,6 +18,7 @@
 #include "service/queue_service.h"
 #include "service/message_service.h"
 #include "service/routing_service.h"
+#include "service/template_service.h"
 #include "service/transition_service.h"
 #include "service/ticket_service.h"
 
@@ -99,6 +100,10 @@ class Api {
   Result<Response> put_routing(Call&);
   Result<Response> show_action_link(Call&);  // api_links.cc
   Result<Response> use_action_link(Call&);
+  Result<Response> list_templates(Call&);  // api_templates.cc
+  Result<Response> create_template(Call&);
+  Result<Response> get_template(Call&);
+  Result<Response> patch_template(Call&);
 
   service::Context& ctx_;
   const ApiOptions options_;
@@ -113,6 +118,7 @@ class Api {
   service::QueueService queue_;
   service::MessageService messages_;
   service::RoutingService routing_;
+  service::TemplateService templates_;
   LoginRateLimiter login_limiter_;
   Router router_;
 };

@@ -1,5 +1,6 @@
 // Who works on what (seed 001): take / remove my assignment, the agent's queue and
-// "process next", and the per-account rights an admin edits.
+// "process next", and the per-account rights an admin edits (and what users edit of
+// their own account: name, language, signature).
 #include "domain/user.h"
 #include "http/api.h"
 #include "http/api_support.h"
@@ -40,6 +41,12 @@ Result<Response> Api::patch_user(Call& call) {
   patch.active = in.boolean("active");
   if (in.has("active") && in.is_null("active")) in.add_error("active", "must be true or false");
   patch.rights = string_list(in, "rights");
+  if (in.is_null("signature")) {
+    (void)in.raw("signature");
+    patch.signature = std::optional<std::string>();
+  } else if (auto signature = in.string("signature")) {
+    patch.signature = std::move(signature);
+  }
   REDRESS_CHECK(in.finish());
   auto user = REDRESS_TRY(accounts_.update_user(call.actor(), *id, patch));
   return json_response(200, user_json(user));

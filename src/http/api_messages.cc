@@ -22,11 +22,15 @@ nlohmann::json message_json(const service::MessageView& v) {
     author = {{"type", v.author->type}, {"name", v.author->name}};
     if (v.author->id) author["id"] = *v.author->id;
   }
+  nlohmann::json tmpl = nullptr;
+  if (m.template_id) tmpl = {{"id", *m.template_id}, {"name", m.template_name.value_or("")}};
   return {{"id", m.id},
           {"kind", m.kind},
           {"visibility", m.visibility},
           {"body", m.body},
           {"html", m.html ? nlohmann::json(*m.html) : nlohmann::json(nullptr)},
+          {"subject", m.subject ? nlohmann::json(*m.subject) : nlohmann::json(nullptr)},
+          {"template", std::move(tmpl)},
           {"created_at", format_rfc3339(m.created_at)},
           {"author", std::move(author)}};
 }
@@ -68,9 +72,7 @@ Result<Response> Api::post_message(Call& call) {
   service::NewMessage input;
   input.body = in.string("body");
   input.visibility = in.string("visibility");
-  // Reserved for response templates (a later issue): refused by the service, so that a
-  // client relying on it learns now instead of having its template silently dropped.
-  if (const nlohmann::json* tmpl = in.raw("template"); tmpl && !tmpl->is_null()) input.template_given = true;
+  input.template_id = in.integer("template");
   REDRESS_CHECK(in.finish());
   auto posted = REDRESS_TRY(messages_.post(call.actor(), call.params.at("id"), input));
   if (options_.clock_moved) options_.clock_moved();  // wakes the workers for the mails the post queued

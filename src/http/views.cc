@@ -65,7 +65,8 @@ nlohmann::json user_json(const domain::User& u) {
   const auto rights = u.effective_rights();
   return {{"id", u.id},           {"email", u.email},  {"name", u.name},
           {"role", domain::to_string(u.role)},        {"rights", rights},
-          {"language", u.language}, {"active", u.active}, {"created_at", format_rfc3339(u.created_at)}};
+          {"language", u.language}, {"active", u.active}, {"created_at", format_rfc3339(u.created_at)},
+          {"signature", u.signature ? nlohmann::json(*u.signature) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json user_ref_json(const domain::UserRef& u) { return {{"id", u.id}, {"name", u.name}, {"email", u.email}}; }

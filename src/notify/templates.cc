@@ -73,6 +73,45 @@ std::string escape_html(const std::string& s) {
 
 }  // namespace
 
+std::vector<MustacheTag> mustache_tags(const std::string& text) {
+  std::vector<MustacheTag> out;
+  size_t at = 0;
+  while ((at = text.find("{{", at)) != std::string::npos) {
+    // As kainjow reads a tag: "{{{" opens an unescaped variable closed by "}}}".
+    const bool triple = at + 2 < text.size() && text[at + 2] == '{';
+    const size_t start = at + (triple ? 3 : 2);
+    const size_t end = text.find(triple ? "}}}" : "}}", start);
+    if (end == std::string::npos) break;
+    std::string contents = text.substr(start, end - start);
+    const auto first = contents.find_first_not_of(" \t\r\n");
+    const auto last = contents.find_last_not_of(" \t\r\n");
+    contents = first == std::string::npos ? "" : contents.substr(first, last - first + 1);
+    at = end + (triple ? 3 : 2);
+    MustacheTag tag;
+    tag.name = contents;
+    if (!triple && !contents.empty()) {
+      using Kind = MustacheTag::Kind;
+      const char sigil = contents[0];
+      const Kind kind = sigil == '#'   ? Kind::kSectionBegin
+                        : sigil == '^' ? Kind::kInvertedBegin
+                        : sigil == '/' ? Kind::kSectionEnd
+                        : sigil == '>' ? Kind::kPartial
+                        : sigil == '!' ? Kind::kComment
+                        : sigil == '=' ? Kind::kSetDelimiter
+                                       : Kind::kVariable;
+      if (kind != Kind::kVariable || sigil == '&') {
+        tag.kind = kind;
+        tag.name = contents.substr(1);
+        const auto f = tag.name.find_first_not_of(" \t");
+        tag.name = f == std::string::npos ? "" : tag.name.substr(f);
+      }
+    }
+    out.push_back(std::move(tag));
+    if (out.back().kind == MustacheTag::Kind::kSetDelimiter) break;
+  }
+  return out;
+}
+
 std::string text_to_html(const std::string& text) {
   std::string out;
   std::istringstream in(text);
@@ -103,6 +142,11 @@ Result<std::string> render_html(const std::string& text, const nlohmann::json& v
 Result<std::string> MailTemplates::render_subject(const std::string& text, const nlohmann::json& values,
                                                 const std::string& what) {
   return one_line(REDRESS_TRY(render_part(text, to_data(values), what)));
+}
+
+Result<std::string> MailTemplates::render_text(const std::string& text, const nlohmann::json& values,
+                                              const std::string& what) {
+  return render_part(text, to_data(values), what);
 }
 
 std::string MailTemplates::mustache_error(const std::string& text) {

@@ -5,6 +5,7 @@
 // so an organisation edits wording without rebuilding; a missing language falls back to
 // English.
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +33,10 @@ class MailTemplates {
   // what names it in errors.
   static Result<std::string> render_subject(const std::string& text, const nlohmann::json& values,
                                             const std::string& what);
+  // Mustache text rendered as bodies are (values as they are, lines kept); what names it
+  // in errors.
+  static Result<std::string> render_text(const std::string& text, const nlohmann::json& values,
+                                         const std::string& what);
   // Why text is not valid mustache, or "".
   static std::string mustache_error(const std::string& text);
 
@@ -39,6 +44,16 @@ class MailTemplates {
   Result<std::string> source(const std::string& name, const std::string& language) const;
   std::string override_dir_;
 };
+
+// One tag of a mustache text, as the renderer reads it with the default delimiters.
+struct MustacheTag {
+  enum class Kind { kVariable, kSectionBegin, kInvertedBegin, kSectionEnd, kPartial, kComment, kSetDelimiter };
+  Kind kind = Kind::kVariable;
+  std::string name;  // trimmed; for kVariable also {{{name}}} and {{&name}}
+};
+// The tags of valid mustache text (mustache_error(text) empty), in order. The scan stops
+// after a kSetDelimiter tag: what follows uses other delimiters.
+std::vector<MustacheTag> mustache_tags(const std::string& text);
 
 // For the HTML alternative: text escaped, blank-line-separated paragraphs, line breaks kept.
 std::string text_to_html(const std::string& text);

@@ -115,5 +115,41 @@ TEST(MailTemplates, SubjectOverridesRenderOnOneLineAndBadMustacheIsNamed) {
   EXPECT_NE(bad.error().message.find("rule 3 subject"), std::string::npos);
 }
 
+TEST(MustacheTags, ReadsEveryKindOfTagAsTheRendererDoes) {
+  using Kind = MustacheTag::Kind;
+  const auto tags = mustache_tags("Hi {{ contact.name }}, {{{raw}}} {{&amp}}{{! note }}{{#s}}x{{/s}}{{^i}}{{/i}}{{> p}}");
+  ASSERT_EQ(tags.size(), 9u);
+  EXPECT_EQ(tags[0].kind, Kind::kVariable);
+  EXPECT_EQ(tags[0].name, "contact.name");
+  EXPECT_EQ(tags[1].kind, Kind::kVariable);
+  EXPECT_EQ(tags[1].name, "raw");
+  EXPECT_EQ(tags[2].kind, Kind::kVariable);
+  EXPECT_EQ(tags[2].name, "amp");
+  EXPECT_EQ(tags[3].kind, Kind::kComment);
+  EXPECT_EQ(tags[4].kind, Kind::kSectionBegin);
+  EXPECT_EQ(tags[4].name, "s");
+  EXPECT_EQ(tags[5].kind, Kind::kSectionEnd);
+  EXPECT_EQ(tags[6].kind, Kind::kInvertedBegin);
+  EXPECT_EQ(tags[8].kind, Kind::kPartial);
+  EXPECT_EQ(tags[8].name, "p");
+}
+
+TEST(MustacheTags, StopsAtADelimiterChange) {
+  const auto tags = mustache_tags("{{a}}{{=<% %>=}}<%b%>{{c}}");
+  ASSERT_EQ(tags.size(), 2u);
+  EXPECT_EQ(tags[1].kind, MustacheTag::Kind::kSetDelimiter);
+  EXPECT_TRUE(mustache_tags("no tags at all").empty());
+}
+
+TEST(MailTemplates, RenderTextKeepsLinesAndValuesAsTheyAre) {
+  auto text = MailTemplates::render_text("Dear {{a.b}},\n\n<{{c}}>", {{"a", {{"b", "Ann & Bob"}}}, {"c", "x"}}, "t");
+  ASSERT_TRUE(text) << text.error().message;
+  EXPECT_EQ(*text, "Dear Ann & Bob,\n\n<x>");
+  auto broken = MailTemplates::render_text("{{#open}}", nlohmann::json::object(), "body");
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(broken.error().message.find("body"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace redress::notify

@@ -1,6 +1,7 @@
 #include "service/account_service.h"
 
 #include "core/log.h"
+#include "domain/message_text.h"
 #include "domain/validation.h"
 #include "service/queue_service.h"
 #include "store/event_store.h"
@@ -8,6 +9,9 @@
 
 namespace redress::service {
 namespace {
+
+// A signature is a few closing lines of a reply: checked as message text is.
+constexpr size_t kMaxSignature = 1000;
 
 domain::Event user_event(const Actor& actor, TimePoint at, int64_t user_id, std::string kind, nlohmann::json data) {
   return event_by(actor, at, "user", user_id, std::move(kind), std::move(data));
@@ -55,7 +59,13 @@ Result<domain::User> AccountService::create_user(const Actor& actor, const NewUs
 }
 
 Result<domain::User> AccountService::update_user(const Actor& actor, int64_t id, const UserPatch& patch) {
-  if (!actor.has_right(domain::rights::kAdmin)) return fail(Error::forbidden("only admins change users", "right_missing"));
+  // Everyone edits how they appear (name, language, signature); the rest is an admin's.
+  const bool self = actor.user && actor.user->id == id;
+  const bool admin_only = patch.role || patch.active || patch.rights;
+  if (!actor.has_right(domain::rights::kAdmin) && (!self || admin_only))
+    return fail(Error::forbidden(self ? "only admins change roles, rights and the active flag"
+                                      : "only admins change other users",
+                                 "right_missing"));
   auto now = ctx_.clock.now();
   return ctx_.db.transact_value<domain::User>(store::TxMode::kWrite, [&](store::Connection& c) -> Result<domain::User> {
     store::UserStore users(c);
@@ -80,6 +90,17 @@ Result<domain::User> AccountService::update_user(const Actor& actor, int64_t id,
       }
     }
     if (patch.active) u.active = *patch.active;
+    if (patch.signature) {
+      u.signature.reset();
+      if (*patch.signature && !domain::trim(**patch.signature).empty()) {
+        const auto text = domain::check_message_text(**patch.signature, kMaxSignature);
+        if (text.ok()) {
+          u.signature = text.text;
+        } else {
+          invalid.fields["signature"] = text.problem;
+        }
+      }
+    }
     if (patch.rights) {
       std::set<std::string> wanted;
       for (size_t i = 0; i < patch.rights->size(); ++i) {
@@ -100,7 +121,8 @@ Result<domain::User> AccountService::update_user(const Actor& actor, int64_t id,
     }
     if (actor.user && actor.user->id == u.id) {
       if (!u.active) invalid.fields["active"] = "you cannot deactivate your own account";
-      if (!u.has_right(domain::rights::kAdmin)) invalid.fields["rights"] = "you cannot remove your own admin right";
+      if (before.has_right(domain::rights::kAdmin) && !u.has_right(domain::rights::kAdmin))
+        invalid.fields["rights"] = "you cannot remove your own admin right";
     }
     if (!invalid.fields.empty()) {
       if (invalid.fields.size() == 1) invalid.message = invalid.fields.begin()->first + ": " + invalid.fields.begin()->second;
@@ -112,6 +134,8 @@ Result<domain::User> AccountService::update_user(const Actor& actor, int64_t id,
     if (u.language != before.language) changes["language"] = {before.language, u.language};
     if (u.role != before.role) changes["role"] = {domain::to_string(before.role), domain::to_string(u.role)};
     if (u.active != before.active) changes["active"] = {before.active, u.active};
+    // Whether it changed, not the text: the history is not where signatures are read.
+    if (u.signature != before.signature) changes["signature"] = {before.signature.has_value(), u.signature.has_value()};
     if (u.effective_rights() != before.effective_rights())
       changes["rights"] = {domain::join_rights(before.effective_rights()), domain::join_rights(u.effective_rights())};
     if (!changes.empty()) REDRESS_CHECK(store::EventStore(c).append(user_event(actor, now, u.id, "user.updated", changes)));

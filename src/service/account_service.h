@@ -25,6 +25,8 @@ struct UserPatch {
   std::optional<std::string> role;
   std::optional<bool> active;
   std::optional<std::vector<std::string>> rights;
+  // Given: set the signature ({{agent.signature}} of response templates); null clears it.
+  std::optional<std::optional<std::string>> signature;
 };
 
 struct NewSession {
@@ -47,9 +49,11 @@ class AccountService {
   Result<domain::User> create_user(const Actor& actor, const NewUser& input);
   Result<std::vector<domain::User>> list_users(const Actor& actor, int limit, int64_t after_id);
   Result<domain::User> get_user(const Actor& actor, int64_t id);
-  // Needs right "admin". An admin cannot lock themselves out (deactivate their own account
-  // or drop their own admin right). Deactivating an account returns the tickets it had
-  // taken to the team queue, in the same transaction.
+  // Needs right "admin", except that anybody may change their own name, language and
+  // signature (Forbidden "right_missing" for anything else). An admin cannot lock
+  // themselves out (deactivate their own account or drop their own admin right).
+  // Deactivating an account returns the tickets it had taken to the team queue, in the
+  // same transaction.
   Result<domain::User> update_user(const Actor& actor, int64_t id, const UserPatch& patch);
 
   // Unauthenticated on a wrong email or password, without saying which.

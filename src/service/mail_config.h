@@ -22,6 +22,8 @@ struct MailConfig {
   notify::MailTemplates templates{""};
 
   mail::Address from() const { return mail::Address{settings.from_name, settings.from_address}; }
+  // Where the customer reads a request in the portal: mails and response templates link it.
+  std::string portal_url(const std::string& ticket_number) const { return base_url + "/portal/tickets/" + ticket_number; }
   // nullptr when no mailbox has that name.
   const MailboxSettings* mailbox(const std::string& name) const;
   // Per-mailbox settings over the [mail] defaults.

@@ -7,6 +7,7 @@
 #include "domain/message_text.h"
 #include "service/notifier.h"
 #include "service/queue_service.h"
+#include "service/template_service.h"
 #include "service/ticket_access.h"
 #include "service/transition_service.h"
 #include "store/contact_store.h"
@@ -129,14 +130,43 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
       return fail(Error::forbidden("customers post public messages only; internal notes are for staff",
                                    "right_missing"));
 
+    if (as_customer && input.template_id)
+      return fail(Error::forbidden("response templates are for staff", "right_missing"));
+
     std::map<std::string, std::string> errors;
-    const auto text =
-        domain::check_message_text(input.body.value_or(""), static_cast<size_t>(ctx_.messages.max_length));
-    if (!text.ok()) errors["body"] = text.problem;
     const std::string visibility = input.visibility.value_or("public");
     if (visibility != "public" && visibility != "internal") errors["visibility"] = "must be public or internal";
-    if (input.template_given) errors["template"] = "response templates are not available yet";
-    if (!errors.empty()) return fail(invalid(std::move(errors)));
+    if (input.template_id && visibility == "internal")
+      errors["visibility"] = "a reply written from a response template is public";
+    // The template's subject and body (or the agent's edit of it), rendered for this ticket;
+    // a variable without a value refuses the whole post.
+    std::optional<TemplateReply> from_template;
+    Error template_error;
+    if (input.template_id) {
+      auto rendered = render_reply(ctx_, c, actor, t, *input.template_id, input.body);
+      if (rendered) {
+        from_template = std::move(*rendered);
+      } else if (rendered.error().code != ErrorCode::kInvalid) {
+        return fail(std::move(rendered).error());
+      } else {
+        template_error = std::move(rendered).error();
+        errors.insert(template_error.fields.begin(), template_error.fields.end());
+      }
+    }
+    // What would be posted, checked as any message is (the agent's own text when the
+    // template could not render it).
+    const std::optional<std::string> raw = from_template ? std::optional(from_template->body) : input.body;
+    domain::MessageText text;
+    if (raw || !input.template_id) {
+      text = domain::check_message_text(raw.value_or(""), static_cast<size_t>(ctx_.messages.max_length));
+      if (!text.ok() && !errors.contains("body")) errors["body"] = text.problem;
+    }
+    if (!errors.empty()) {
+      Error e = invalid(std::move(errors));
+      e.reason = template_error.reason;
+      e.details = std::move(template_error.details);
+      return fail(std::move(e));
+    }
 
     // Seed 003: blocking stops the customer's side of the conversation only.
     if (as_customer && t.messaging_blocked)
@@ -182,6 +212,11 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
     m.author_contact_id = contact_id;
     m.body = text.text;
     m.created_at = now;
+    if (from_template) {
+      m.template_id = from_template->template_id;
+      m.template_name = from_template->template_name;
+      m.subject = from_template->subject;
+    }
     m = REDRESS_TRY(tickets.add_message(m));
     if (!reopened) {
       // The version check makes a post that raced with a status change (a close, a block)
@@ -203,12 +238,14 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
     event.channel = as_customer ? "portal" : "staff";
     event.message_id = m.id;
     event.message_text = m.body;
+    event.message_subject = m.subject;
     event.author_contact_id = contact_id;
     event.author_user_id = actor.user_id();
     const NotifyOutcome notified = REDRESS_TRY(notify(ctx_, c, actor, t, {event}));
 
     domain::Event posted = detail::ticket_event(actor, now, t.id, "message.posted");
     posted.data = {{"message_id", m.id}, {"kind", m.kind}, {"visibility", m.visibility}};
+    if (m.template_id) posted.data["template_id"] = *m.template_id;
     if (!notified.recipients.empty()) posted.data["notified"] = notified.recipients;
     REDRESS_CHECK(store::EventStore(c).append(posted));
 

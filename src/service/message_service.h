@@ -32,9 +32,9 @@ struct MessageThread {
 };
 
 struct NewMessage {
-  std::optional<std::string> body;
+  std::optional<std::string> body;        // with a template: the agent's edit of its body (absent: as written)
   std::optional<std::string> visibility;  // public (default) | internal
-  bool template_given = false;            // reserved for response templates: refused until they exist
+  std::optional<int64_t> template_id;     // a response template to reply with (staff, public)
 };
 
 class MessageService {
@@ -46,8 +46,11 @@ class MessageService {
   Result<MessageThread> list(const Actor& actor, const std::string& key, int64_t after_id, int limit);
 
   // Staff need messages.use and tickets.write; customers messages.use and to be a contact
-  // (else NotFound, as for reading). Errors: Forbidden "right_missing" (also a customer
-  // asking for an internal note); Invalid naming body, visibility, template; Conflict
+  // (else NotFound, as for reading). A reply from a response template is rendered for the
+  // ticket (service/template_service: render_reply), its subject kept on the message and
+  // used for the reply's mail. Errors: Forbidden "right_missing" (also a customer asking
+  // for an internal note or a template); Invalid naming body, visibility, template, subject
+  // (reason "missing_values" when variables have no value); Conflict
   // "messaging_blocked" (customers, ticket blocked), "ticket_closed" (customers, closed
   // ticket whose workflow has no system transition out of its status).
   Result<MessageView> post(const Actor& actor, const std::string& key, const NewMessage& input);

@@ -128,7 +128,7 @@ nlohmann::json values_for(const Context& ctx, const Actor& actor, const domain::
       {"message", e.message_text},
       {"has_message", !e.message_text.empty()},
       {"ticket_url", cfg.base_url + "/tickets/" + t.number},
-      {"portal_url", cfg.base_url + "/portal/tickets/" + t.number},
+      {"portal_url", cfg.portal_url(t.number)},
       // Seed 002: the customer's button in the mail itself, signed for this recipient.
       {"confirm_url", confirm_url},
       {"has_confirm_url", !confirm_url.empty()},
@@ -203,6 +203,9 @@ Result<NotifyOutcome> notify(const Context& ctx, Connection& c, const Actor& act
         rendered = fail(subject.error());
       }
     }
+    // A reply written from a response template was sent with that template's subject.
+    if (rendered && rule.event == kNotifySupportReply && events[planned.event].message_subject)
+      rendered->subject = *events[planned.event].message_subject;
     if (!rendered) {
       // A template broken in the override directory must not block the change itself;
       // the log and the outcome say who was not told.

@@ -31,6 +31,7 @@ struct NotifyEvent {
   std::string channel;                      // messages: mail, portal, staff
   std::optional<int64_t> message_id;        // messages: the message
   std::string message_text;                 // messages: its text (for the template)
+  std::optional<std::string> message_subject;  // support replies from a response template: the mail's subject
   std::optional<int64_t> author_contact_id; // customer messages: who wrote it
   std::optional<int64_t> author_user_id;    // portal customers and staff: who wrote it
   std::string note;                         // status_entered: the transition's note, if any

@@ -334,10 +334,10 @@ Result<void> TicketStore::reindex(int64_t ticket_id) {
 
 Result<domain::Message> TicketStore::add_message(const domain::Message& m) {
   auto row = REDRESS_TRY(c_.query_one(
-      "INSERT INTO messages (ticket_id, kind, visibility, author_user_id, author_contact_id, body, created_at, html) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "INSERT INTO messages (ticket_id, kind, visibility, author_user_id, author_contact_id, body, created_at, html, "
+      "template_id, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
       {m.ticket_id, m.kind, m.visibility, null_or(m.author_user_id), null_or(m.author_contact_id), m.body,
-       to_micros(m.created_at), null_or(m.html)}));
+       to_micros(m.created_at), null_or(m.html), null_or(m.template_id), null_or(m.subject)}));
   domain::Message out = m;
   out.id = row->integer(0);
   return out;
@@ -346,8 +346,10 @@ Result<domain::Message> TicketStore::add_message(const domain::Message& m) {
 Result<std::vector<domain::Message>> TicketStore::messages(int64_t ticket_id, bool include_internal, int64_t after_id,
                                                           int limit) {
   std::string sql =
-      "SELECT id, ticket_id, kind, visibility, author_user_id, author_contact_id, body, created_at, html FROM messages "
-      "WHERE ticket_id = ? AND (? = 1 OR visibility = 'public') AND id > ? ORDER BY id";
+      "SELECT m.id, m.ticket_id, m.kind, m.visibility, m.author_user_id, m.author_contact_id, m.body, m.created_at, "
+      "m.html, m.template_id, rt.name, m.subject FROM messages m "
+      "LEFT JOIN response_templates rt ON rt.id = m.template_id "
+      "WHERE m.ticket_id = ? AND (? = 1 OR m.visibility = 'public') AND m.id > ? ORDER BY m.id";
   Params p{ticket_id, int64_t{include_internal ? 1 : 0}, after_id};
   if (limit > 0) {
     sql += " LIMIT ?";
@@ -357,7 +359,8 @@ Result<std::vector<domain::Message>> TicketStore::messages(int64_t ticket_id, bo
   std::vector<domain::Message> out;
   for (const auto& r : rows) {
     out.push_back(domain::Message{r.integer(0), r.integer(1), r.text(2), r.text(3), r.opt_integer(4),
-                                  r.opt_integer(5), r.text(6), from_micros(r.integer(7)), r.opt_text(8)});
+                                  r.opt_integer(5), r.text(6), from_micros(r.integer(7)), r.opt_text(8),
+                                  r.opt_integer(9), r.opt_text(10), r.opt_text(11)});
   }
   return out;
 }

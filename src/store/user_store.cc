@@ -4,7 +4,7 @@ namespace redress::store {
 namespace {
 
 constexpr const char* kUserColumns =
-    "id, email, name, role, rights, language, active, created_at, revoked_rights, last_seen_at";
+    "id, email, name, role, rights, language, active, created_at, revoked_rights, last_seen_at, signature";
 
 domain::User user_from(const Row& r) {
   domain::User u;
@@ -19,6 +19,7 @@ domain::User user_from(const Row& r) {
   u.created_at = from_micros(r.integer(7));
   domain::parse_rights(r.text(8), u.revoked_rights, unknown);
   if (auto seen = r.opt_integer(9)) u.last_seen_at = from_micros(*seen);
+  u.signature = r.opt_text(10);
   return u;
 }
 
@@ -51,9 +52,11 @@ Result<std::optional<domain::User>> UserStore::find_by_email(const std::string& 
 
 Result<void> UserStore::update(const domain::User& user) {
   REDRESS_CHECK(c_.execute(
-      "UPDATE users SET name = ?, role = ?, rights = ?, revoked_rights = ?, language = ?, active = ? WHERE id = ?",
+      "UPDATE users SET name = ?, role = ?, rights = ?, revoked_rights = ?, language = ?, active = ?, signature = ? "
+      "WHERE id = ?",
       {user.name, std::string(domain::to_string(user.role)), domain::join_rights(user.extra_rights),
-       domain::join_rights(user.revoked_rights), user.language, int64_t{user.active ? 1 : 0}, user.id}));
+       domain::join_rights(user.revoked_rights), user.language, int64_t{user.active ? 1 : 0},
+       null_or(user.signature), user.id}));
   return {};
 }
 

@@ -25,7 +25,8 @@ class UserStore {
   Result<std::optional<domain::User>> find(int64_t id);
   Result<std::optional<domain::User>> find_by_email(const std::string& email);
   Result<std::optional<std::string>> password_hash(int64_t id);
-  // Name, role, rights, language and active flag (email and password are not changed here).
+  // Name, role, rights, language, active flag and signature (email and password are not
+  // changed here).
   Result<void> update(const domain::User& user);
   // Records that the user was active now (for the queue's "inactive taker" rule).
   Result<void> touch(int64_t id, TimePoint now);
