@@ -83,6 +83,18 @@ nlohmann::json ticket_json(const service::TicketDetail& d, const TicketViewer& v
         t.customer_waiting_since ? nlohmann::json(format_rfc3339(*t.customer_waiting_since)) : nlohmann::json(nullptr);
   }
   j["messaging_blocked"] = t.messaging_blocked;
+  // Seed 004: the review behind a review request, for staff qualifying it.
+  j["review"] = nullptr;
+  if (d.review && !portal) {
+    const auto& r = *d.review;
+    j["review"] = {{"source", r.source},
+                   {"external_id", r.external_id},
+                   {"rating", r.rating ? nlohmann::json(*r.rating) : nlohmann::json(nullptr)},
+                   {"url", r.url.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.url)},
+                   {"author", {{"name", r.author_name.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.author_name)},
+                               {"email", r.author_email.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.author_email)}}},
+                   {"received_at", format_rfc3339(r.received_at)}};
+  }
   j["fields"] = portal ? nlohmann::json::object() : t.fields;
   j["available_transitions"] = nlohmann::json::array();
   for (const auto& a : d.available) {
