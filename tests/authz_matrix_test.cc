@@ -144,6 +144,9 @@ constexpr Row kMatrix[] = {
   // The matrix sends JSON: the account with mail.intake (the admin) gets past the right
   // check to 415; mail_intake_test covers real mail.
   {"POST",   "/api/v1/inbound/mail",                  Target::kNone,  {401, 415, 403, 403, 403}},
+  // A review platform authenticates with its [[review_sources]] token, never a user's:
+  // every account's token is refused like no token at all. reviews_test covers sources.
+  {"POST",   "/api/v1/inbound/reviews",               Target::kNone,  {401, 401, 401, 401, 401}},
   // With a CC address there is always someone to mail; customers may not send mail (403
   // on their own ticket, 404 on another's).
   {"POST",   "/api/v1/tickets/{id}/acknowledgement",  Target::kOwn,   {401, 202, 202, 403, 403}},
@@ -318,6 +321,8 @@ class AuthzMatrixTest : public ::testing::Test {
     if (m == "POST" && p == "/api/v1/jobs/{id}/retry") return "";  // takes no body
     if (m == "POST" && p == "/api/v1/dev/clock") return json{{"advance_seconds", 3600}}.dump();
     if (m == "POST" && p == "/api/v1/inbound/mail") return "From: a@example.org\r\nSubject: x\r\n\r\nbody\r\n";
+    if (m == "POST" && p == "/api/v1/inbound/reviews")
+      return json{{"source", "critizr"}, {"external_id", "matrix-" + n}, {"rating", 3}, {"text", "Fine"}}.dump();
     if (m == "POST" && p == "/api/v1/tickets/{id}/acknowledgement")
       return json{{"cc", {"copy-" + n + "@example.org"}}}.dump();
     if (m == "POST" && p == "/api/v1/mail/failed/{id}/retry") return "";  // takes no body

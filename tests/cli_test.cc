@@ -377,6 +377,80 @@ TEST_F(CliTest, ServeAnswersHealthzAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(*code, 0) << log_text();
 }
 
+// `redress import reviews`: a platform's CSV export, each row taken as the inbound
+// endpoint takes a review (so a re-run imports nothing twice).
+class ImportReviewsTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    config_ = (dir_ / "redress.toml").string();
+    std::ofstream(config_) << "[[review_sources]]\nname = \"critizr\"\ntoken = \"critizr-token-0123456789\"\n"
+                              "language = \"fr\"\n";
+    migrate_first();
+  }
+
+  RunResult import(const std::string& file, const std::string& source = "critizr") {
+    return run({"import", "reviews", file, "--source", source, "--config", config_, "--db", db_url()});
+  }
+
+  int64_t count(const std::string& sql) {
+    auto db = store::open_database(db_url(), 1);
+    EXPECT_TRUE(db) << db.error().message;
+    if (!db) return -1;
+    int64_t n = -1;
+    auto r = (*db)->transact(store::TxMode::kRead, [&](store::Connection& c) -> Result<void> {
+      n = REDRESS_TRY(c.query_one(sql))->integer(0);
+      return {};
+    });
+    EXPECT_TRUE(r) << r.error().message;
+    return n;
+  }
+
+  std::string config_;
+};
+
+TEST_F(ImportReviewsTest, ImportsEachReviewOnceAndReportsBadRowsByLine) {
+  const auto csv = (dir_ / "reviews.csv").string();
+  std::ofstream(csv) << "external_id,author_name,author_email,rating,text,url,created_at\r\n"
+                        "cz-100,Jane Doe,jane@example.com,2,\"Late parcel, crushed box.\r\n"
+                        "And \"\"nobody\"\" answered.\",https://critizr.example/r/100,2026-11-01T08:30:00Z\r\n"
+                        "cz-101,Paul,,5,Great service,,\r\n"
+                        "cz-100,Jane Doe,jane@example.com,2,the same review again,,\r\n"
+                        "cz-102,Bob,bob@,3,Bad address,,\r\n"
+                        "cz-103,Ann,,9,Too good to be true,,\r\n";
+  auto r = import(csv);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out), std::vector<std::string>{"2 imported, 1 already present, 2 skipped"}) << r.out;
+  EXPECT_NE(r.err.find("line 6: author_email: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 7: rating: "), std::string::npos) << r.err;
+  // Not a terminal: a progress line now and then, not a redrawn bar.
+  EXPECT_NE(r.err.find("progress: 100%"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\r'), std::string::npos) << r.err;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM tickets WHERE channel = 'review' AND status = 'new_request'"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM reviews"), 2);
+  // The quoted text kept its comma, its doubled quotes and its line break.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM reviews WHERE text = 'Late parcel, crushed box.' || char(13) || char(10) || "
+                  "'And \"nobody\" answered.'"),
+            1);
+
+  auto again = import(csv);
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(lines_of(again.out), std::vector<std::string>{"0 imported, 3 already present, 2 skipped"}) << again.out;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM tickets"), 2);
+}
+
+TEST_F(ImportReviewsTest, UnknownSourceMissingFileAndBadHeaderExitWithTwo) {
+  const auto csv = (dir_ / "reviews.csv").string();
+  std::ofstream(csv) << "external_id,text\nx-1,hello\n";
+  expect_one_line_usage_error(import(csv, "trustpilot"), "trustpilot");
+  expect_one_line_usage_error(import((dir_ / "absent.csv").string()), "absent.csv");
+  const auto odd = (dir_ / "odd.csv").string();
+  std::ofstream(odd) << "external_id,txt\nx-1,hello\n";
+  expect_one_line_usage_error(import(odd), "txt");
+  expect_one_line_usage_error(run({"import", "reviews", csv, "--config", config_, "--db", db_url()}), "--source");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM tickets"), 0);
+}
+
 // `redress mailgate` against a real server (in this process, SQLite): the MTA learns
 // from the exit code whether the mail is stored (0), refused for good (65) or must be
 // retried (75).

@@ -78,6 +78,14 @@ TEST_P(QualificationTest, TicketShowsWhatIsStillRequiredAndForWhich) {
   t = ok(call(agent_, "GET", path));
   EXPECT_EQ(missing_fields(t), (std::vector<std::string>{"contact", "public_reply"}));
 
+  // Once open, "postpone" is offered too: the date it needs is asked with the button, not
+  // a field to qualify.
+  auto taken = call(agent_, "POST", path + "/take");
+  ASSERT_EQ(taken.status, 200) << taken.body;
+  t = ok(call(agent_, "GET", path));
+  ASSERT_EQ(t["status"]["id"], "open");
+  EXPECT_EQ(missing_fields(t), (std::vector<std::string>{"contact", "public_reply"}));
+
   // Customers never see the staff's checklist.
   auto own = ok(call(agent_, "POST", "/api/v1/tickets",
                      {{"workflow", "support-request"}, {"subject", "Mine"},

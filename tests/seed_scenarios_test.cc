@@ -1,4 +1,4 @@
-// The stories of seeds 000, 001, 002 and 003 as their people live them, through the API of a
+// The stories of seeds 000 to 004 as their people live them, through the API of a
 // running server on both engines, with every mail checked as the SMTP capture server
 // received it: who got a mail, in which language, and who did not.
 #include <gtest/gtest.h>
@@ -8,7 +8,9 @@
 
 #include "support/mail_reading.h"
 #include "support/mail_servers.h"
+#include "core/crypto.h"
 #include "support/test_app.h"
+#include "support/webhook_receiver.h"
 
 namespace redress {
 namespace {
@@ -26,6 +28,14 @@ class SeedScenarioTest : public ::testing::TestWithParam<EngineParam> {
     sender_ = test::unique_sender();
     Settings s = test::smtp_settings(smtp_url_, sender_);
     s.server.base_url = "https://desk.example.com";
+    // Seed 004's feedback platform, answering on a local webhook.
+    ReviewSourceSettings critizr;
+    critizr.name = "critizr";
+    critizr.token = kCritizrToken;
+    critizr.language = "fr";
+    critizr.reply_url = platform_.url();
+    critizr.reply_secret = kCritizrSecret;
+    s.review_sources = {critizr};
     REDRESS_START_TEST_APP(GetParam(), app_, s);
     admin_ = app_->add_user("admin@example.com", "admin");
     gate_ = app_->add_user("mailgate@example.com", "viewer", "mail.intake");
@@ -62,6 +72,10 @@ class SeedScenarioTest : public ::testing::TestWithParam<EngineParam> {
     return r.json();
   }
 
+  static constexpr const char* kCritizrToken = "critizr-token-for-seed-004";
+  static constexpr const char* kCritizrSecret = "critizr-webhook-secret";
+
+  test::WebhookReceiver platform_;
   std::string smtp_url_;
   std::filesystem::path smtp_dir_;
   std::string sender_;
@@ -234,6 +248,108 @@ TEST_P(SeedScenarioTest, Seed003CustomerMessageAckAlertReplyBlockUnblock) {
   for (const auto& e : history["items"]) kinds.push_back(e["kind"]);
   EXPECT_NE(std::find(kinds.begin(), kinds.end(), "messaging.blocked"), kinds.end());
   EXPECT_NE(std::find(kinds.begin(), kinds.end(), "messaging.unblocked"), kinds.end());
+}
+
+// Seed 004: a Critizr review becomes a request (once, however often it is posted). The
+// agent processes it from "demandes à traiter": the author never wrote with that address,
+// so she searches the contact with the magnifier, creates it with the plus, sets the
+// reason, picks the response template offered for that reason, edits it and answers "par
+// Critizr"; closing first without any of that is refused with every reason.
+TEST_P(SeedScenarioTest, Seed004ReviewQualifiedAnsweredWithATemplateThroughThePlatformAndClosed) {
+  auto alice = app_->add_user("alice@acme.example", "agent");
+  ASSERT_EQ(call(alice, "PATCH", "/api/v1/users/" + std::to_string(alice.user.id),
+                 {{"signature", "Alice\nService clients ACME"}}).status, 200);
+  const json reason = call(admin_, "POST", "/api/v1/reasons",
+                           {{"workflow", "support-request"}, {"code", "late_delivery"},
+                            {"labels", {{"en", "Late delivery"}, {"fr", "Livraison en retard"}}}}).json();
+  const json other_reason = call(admin_, "POST", "/api/v1/reasons",
+                                 {{"workflow", "support-request"}, {"code", "billing"},
+                                  {"labels", {{"en", "Billing"}, {"fr", "Facturation"}}}}).json();
+  auto made = call(admin_, "POST", "/api/v1/templates",
+                   {{"name", "Retard de livraison"}, {"language", "fr"}, {"reasons", {reason["id"]}},
+                    {"subject", "Votre avis sur votre livraison"},
+                    {"body", "Bonjour {{contact.name}},\n\nNous sommes désolés du retard de votre commande.\n\n{{agent.signature}}"}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  ASSERT_EQ(call(admin_, "POST", "/api/v1/templates",
+                 {{"name", "Facture"}, {"language", "fr"}, {"reasons", {other_reason["id"]}},
+                  {"subject", "Votre facture"}, {"body", "Bonjour {{contact.name}}"}}).status, 201);
+
+  // The platform posts the review, then posts it again (a retry): one request.
+  const json review = {{"source", "critizr"}, {"external_id", "cz-4411"},
+                       {"author", {{"name", "Hélène Garnier"}, {"email", "helene.garnier@mail.example"}}},
+                       {"rating", 1}, {"text", "Livré avec dix jours de retard, aucune excuse."},
+                       {"url", "https://critizr.example/r/4411"}};
+  auto post_review = [&] {
+    return app_->client()->request("POST", "/api/v1/inbound/reviews", review.dump(),
+                                   {{"Content-Type", "application/json"}, {"Authorization", std::string("Bearer ") + kCritizrToken}});
+  };
+  auto first = post_review();
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto again = post_review();
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json()["ticket"]["id"], first.json()["ticket"]["id"]);
+  const std::string t_path = "/api/v1/tickets/" + std::to_string(first.json()["ticket"]["id"].get<int64_t>());
+
+  // "Demandes à traiter": Alice processes the first one.
+  auto next = call(alice, "POST", "/api/v1/queue/next");
+  ASSERT_EQ(next.status, 200) << next.body;
+  EXPECT_EQ(next.json()["id"], first.json()["ticket"]["id"]);
+  json t = call(alice, "GET", t_path).json();
+  EXPECT_EQ(t["channel"], "review");
+  EXPECT_TRUE(t["main_contact"].is_null()) << "never wrote with this address";
+  std::vector<std::string> missing;
+  for (const auto& m : t["qualification"]["missing"]) missing.push_back(m["field"]);
+  EXPECT_EQ(missing, (std::vector<std::string>{"reason", "contact", "public_reply"})) << t["qualification"].dump();
+
+  // Closing now is refused, naming everything missing.
+  auto refused = call(alice, "POST", t_path + "/transitions", {{"transition", "close"}});
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  for (const char* field : {"reason", "contact", "public_reply"})
+    EXPECT_TRUE(refused.json()["error"]["fields"].contains(field)) << field << ": " << refused.body;
+
+  // The magnifier finds nobody by her name; the plus creates her; the profile fills in.
+  EXPECT_TRUE(call(alice, "GET", "/api/v1/contacts?q=Garnier").json()["items"].empty());
+  auto contact = call(alice, "POST", "/api/v1/contacts",
+                      {{"name", "Hélène Garnier"}, {"email", "helene.garnier@mail.example"}, {"language", "fr"}});
+  ASSERT_EQ(contact.status, 201) << contact.body;
+  ASSERT_EQ(call(alice, "PATCH", t_path,
+                 {{"contacts", json::array({{{"id", contact.json()["id"]}, {"main", true}}})}, {"reason", "late_delivery"}})
+                .status, 200);
+  const json profile = call(alice, "GET", "/api/v1/contacts/" + std::to_string(contact.json()["id"].get<int64_t>())).json();
+  ASSERT_EQ(profile["tickets"].size(), 1u);
+  EXPECT_EQ(profile["channels"][0]["channel"], "review");
+
+  // The templates offered are those of the reason, rendered for her, in French.
+  const json offered = call(alice, "GET", "/api/v1/templates?ticket=" + std::to_string(t["id"].get<int64_t>())).json();
+  ASSERT_EQ(offered["items"].size(), 1u) << offered.dump();
+  EXPECT_EQ(offered["items"][0]["id"], made.json()["id"]);
+  std::string body = offered["items"][0]["rendered"]["body"];
+  EXPECT_EQ(body.find("Bonjour Hélène Garnier,"), 0u) << body;
+  EXPECT_NE(body.find("Service clients ACME"), std::string::npos) << body;
+
+  // She adds a line and answers through Critizr.
+  body.insert(body.find("\n\nAlice"), "\nUn bon d'achat de 10 € vous a été envoyé.");
+  auto sent = call(alice, "POST", t_path + "/messages", {{"template", made.json()["id"]}, {"body", body}});
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  EXPECT_EQ(sent.json()["delivery"]["status"], "pending");
+  new_mails();
+  const auto hooks = platform_.received();
+  ASSERT_EQ(hooks.size(), 1u);
+  const auto& hook = hooks[0];
+  EXPECT_EQ(hook.headers.at("x-redress-signature"),
+            "sha256=" + crypto::hmac_sha256_hex(kCritizrSecret, hook.headers.at("x-redress-timestamp") + "." + hook.body));
+  const json payload = json::parse(hook.body);
+  EXPECT_EQ(payload["source"], "critizr");
+  EXPECT_EQ(payload["external_id"], "cz-4411");
+  EXPECT_EQ(payload["body"], body);
+  EXPECT_TRUE(new_mails().empty()) << "answered on the platform, not by mail";
+  const json thread = call(alice, "GET", t_path + "/messages").json();
+  EXPECT_EQ(thread["items"].back()["delivery"]["status"], "delivered");
+
+  // "Demande clôturée": everything is there now.
+  auto closed = call(alice, "POST", t_path + "/transitions", {{"transition", "close"}});
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(closed.json()["status"]["id"], "closed");
 }
 
 // The signed link in a mail, without the base URL ("/confirm/..."); empty when none.

@@ -4,6 +4,9 @@
 #include <iostream>
 #include <string>
 
+#include <unistd.h>
+
+#include "app/import_reviews.h"
 #include "app/runtime.h"
 #include "app/mailgate.h"
 #include "app/serve.h"
@@ -90,6 +93,14 @@ int run_cli(int argc, char** argv) {
   user_token->add_option("--email", token_email, "the account's email")->required();
   user_token->add_option("--label", token_label, "what the token is for");
 
+  auto* import_cmd = app.add_subcommand("import", "bulk import from CSV");
+  import_cmd->require_subcommand(1);
+  auto* import_reviews_cmd = import_cmd->add_subcommand("reviews", "reviews from a feedback platform's CSV export");
+  add_common(import_reviews_cmd, common);
+  ImportOptions import_options;
+  import_reviews_cmd->add_option("FILE", import_options.file, "CSV with a header row")->required();
+  import_reviews_cmd->add_option("--source", import_options.source, "the [[review_sources]] name")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -100,7 +111,8 @@ int run_cli(int argc, char** argv) {
     // CLI11 checks for a missing subcommand before it complains about leftover words, so
     // a misspelt subcommand would be reported as missing; name it instead.
     auto extra = app.remaining(true);
-    bool no_subcommand = app.get_subcommands().empty() || (user_cmd->parsed() && user_cmd->get_subcommands().empty());
+    bool no_subcommand = app.get_subcommands().empty() || (user_cmd->parsed() && user_cmd->get_subcommands().empty()) ||
+                         (import_cmd->parsed() && import_cmd->get_subcommands().empty());
     if (dynamic_cast<const CLI::RequiredError*>(&e) && no_subcommand && !extra.empty()) {
       std::cerr << "redress: unknown command '" << extra.front() << "' (see redress --help)\n";
       return 2;
@@ -145,6 +157,10 @@ int run_cli(int argc, char** argv) {
     if (!token) return report(token.error());
     std::cout << *token << "\n";
     return 0;
+  }
+  if (import_reviews_cmd->parsed()) {
+    import_options.progress_redraw = isatty(STDERR_FILENO) != 0;
+    return import_reviews(**rt, import_options, std::cout, std::cerr);
   }
   return 2;
 }

@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "service/job_admin_service.h"
 #include "service/outbox.h"
+#include "service/review_reply.h"
 #include "service/transition_service.h"
 #include "store/migrations.h"
 
@@ -40,6 +41,10 @@ Result<std::unique_ptr<Runtime>> open_runtime(const Settings& settings, const Cl
     if (!rt->workflows.find(wf))
       return fail(ErrorCode::kInvalid, "mailbox " + box.name + ": unknown workflow '" + wf + "'");
   }
+  for (const auto& source : settings.review_sources) {
+    if (!rt->workflows.find(source.workflow))
+      return fail(ErrorCode::kInvalid, "review source " + source.name + ": unknown workflow '" + source.workflow + "'");
+  }
   if (!rt->workflows.find(settings.mail.default_workflow))
     return fail(ErrorCode::kInvalid, "mail.default_workflow: unknown workflow '" + settings.mail.default_workflow + "'");
   rt->mail = std::make_unique<service::MailConfig>(REDRESS_TRY(service::MailConfig::load(settings, *rt->db)));
@@ -47,6 +52,7 @@ Result<std::unique_ptr<Runtime>> open_runtime(const Settings& settings, const Cl
       *rt->db, *rt->clock, rt->workflows, format, crypto::parse_password_cost(settings.auth.password_cost),
       settings.auth.session_ttl_hours, rt->mail.get(), settings.messages});
   rt->context->taker_inactive_hours = settings.queue.taker_inactive_hours;
+  rt->context->review_sources = settings.review_sources;
   return rt;
 }
 
@@ -63,6 +69,8 @@ void register_job_handlers(Runtime& rt, jobs::JobRunner& runner) {
   auto sender = std::make_shared<service::MailSender>(
       *ctx, mail::SmtpSettings{m.smtp_url, m.smtp_username, m.smtp_password, m.smtp_starttls, m.smtp_timeout_seconds, ""});
   runner.on_external(service::kMailSendJobKind, [sender](const store::Job& job) { return sender->send(job); });
+  auto replies = std::make_shared<service::ReviewReplySender>(*ctx);
+  runner.on_external(service::kReviewReplyJobKind, [replies](const store::Job& job) { return replies->send(job); });
 }
 
 }  // namespace redress::app

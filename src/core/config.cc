@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -186,16 +187,37 @@ Result<void> validate(const Settings& s, const Origins& origins) {
   return {};
 }
 
+// "config FILE:LINE: ", where a value of the file is.
+std::string config_at(const std::string& source, const toml::value& v) {
+  return "config " + source + ":" + std::to_string(v.location().line()) + ": ";
+}
+
+// The tables of an [[array]] of tables (section names it, noun one table in errors),
+// each with where it is in the file.
+struct Located {
+  const toml::table* table;
+  std::string where;
+};
+Result<std::vector<Located>> tables_of(const toml::value& value, const std::string& source,
+                                       const std::string& section, const std::string& noun) {
+  if (!value.is_array())
+    return fail(ErrorCode::kInvalid, config_at(source, value) + section + " must be [[" + section + "]] tables");
+  std::vector<Located> out;
+  for (const auto& entry : value.as_array()) {
+    if (!entry.is_table()) return fail(ErrorCode::kInvalid, config_at(source, entry) + "each " + noun + " must be a table");
+    out.push_back(Located{&entry.as_table(), config_at(source, entry)});
+  }
+  return out;
+}
+
 // [[mailboxes]]: an array of tables, each one IMAP mailbox (or a name for the mailgate).
 Result<std::vector<MailboxSettings>> parse_mailboxes(const toml::value& value, const std::string& source) {
-  const std::string top = "config " + source + ":" + std::to_string(value.location().line()) + ": ";
-  if (!value.is_array()) return fail(ErrorCode::kInvalid, top + "mailboxes must be [[mailboxes]] tables");
+  const auto tables = REDRESS_TRY(tables_of(value, source, "mailboxes", "mailbox"));
   std::vector<MailboxSettings> out;
-  for (const auto& entry : value.as_array()) {
-    const std::string where = "config " + source + ":" + std::to_string(entry.location().line()) + ": ";
-    if (!entry.is_table()) return fail(ErrorCode::kInvalid, where + "each mailbox must be a table");
+  for (const auto& located : tables) {
+    const std::string& where = located.where;
     MailboxSettings m;
-    for (const auto& [key, v] : entry.as_table()) {
+    for (const auto& [key, v] : *located.table) {
       auto text = [&](std::string& into) -> Result<void> {
         if (!v.is_string()) return fail(ErrorCode::kInvalid, where + "mailboxes." + key + " must be a string");
         into = v.as_string().str;
@@ -234,6 +256,65 @@ Result<std::vector<MailboxSettings>> parse_mailboxes(const toml::value& value, c
   return out;
 }
 
+bool is_http_url(const std::string& url) {
+  for (const char* scheme : {"http://", "https://"}) {
+    const std::string_view prefix(scheme);
+    if (url.starts_with(prefix) && url.size() > prefix.size() && url[prefix.size()] != '/') return true;
+  }
+  return false;
+}
+
+bool is_source_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char ch : name) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') return false;
+  }
+  return true;
+}
+
+// [[review_sources]]: feedback platforms whose reviews become requests (seed 004).
+Result<std::vector<ReviewSourceSettings>> parse_review_sources(const toml::value& value, const std::string& source) {
+  const auto tables = REDRESS_TRY(tables_of(value, source, "review_sources", "review source"));
+  std::vector<ReviewSourceSettings> out;
+  for (const auto& located : tables) {
+    const std::string& where = located.where;
+    auto bad = [&](const std::string& why) { return fail(ErrorCode::kInvalid, where + "review_sources." + why); };
+    ReviewSourceSettings r;
+    const std::map<std::string, std::string*> texts = {
+        {"name", &r.name},         {"token", &r.token},         {"workflow", &r.workflow},
+        {"language", &r.language}, {"reply_url", &r.reply_url}, {"reply_secret", &r.reply_secret}};
+    for (const auto& [key, v] : *located.table) {
+      if (auto text = texts.find(key); text != texts.end()) {
+        if (!v.is_string()) return bad(key + " must be a string");
+        *text->second = v.as_string().str;
+      } else if (key == "reply_timeout_seconds") {
+        if (!v.is_integer()) return bad("reply_timeout_seconds must be an integer");
+        r.reply_timeout_seconds = static_cast<int>(v.as_integer());
+      } else {
+        return fail(ErrorCode::kInvalid, where + "unknown setting review_sources." + key);
+      }
+    }
+    if (r.name.empty()) return bad("name is required");
+    if (!is_source_name(r.name)) return bad("name must be 1 to 64 letters, digits, '-', '_' or '.'");
+    for (const auto& other : out) {
+      if (other.name == r.name)
+        return fail(ErrorCode::kInvalid, where + "review source '" + r.name + "' is defined twice");
+    }
+    // The token is all that stands between the Internet and new requests.
+    if (r.token.size() < 16) return bad("token is required, at least 16 characters");
+    if (r.workflow.empty()) return bad("workflow must not be empty");
+    if (r.language.size() < 2 || r.language.size() > 8 ||
+        r.language.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos)
+      return bad("language must be a language code such as en or fr");
+    if (!r.reply_url.empty() && !is_http_url(r.reply_url)) return bad("reply_url must be an http:// or https:// URL");
+    if (!r.reply_url.empty() && r.reply_secret.empty()) return bad("reply_secret is required with reply_url");
+    if (r.reply_timeout_seconds < 1 || r.reply_timeout_seconds > 300)
+      return bad("reply_timeout_seconds must be 1..300");
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> process_env(const char* name) {
@@ -262,6 +343,10 @@ Result<Settings> parse_settings(const std::string& toml_text, const std::string&
     for (const auto& [section, table] : root.as_table()) {
       if (section == "mailboxes") {
         settings.mailboxes = REDRESS_TRY(parse_mailboxes(table, source));
+        continue;
+      }
+      if (section == "review_sources") {
+        settings.review_sources = REDRESS_TRY(parse_review_sources(table, source));
         continue;
       }
       if (!table.is_table())

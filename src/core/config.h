@@ -84,6 +84,19 @@ struct MailboxSettings {
   std::optional<bool> acknowledge;  // empty: mail.acknowledge
 };
 
+// One feedback platform whose reviews become requests ([[review_sources]] in the file,
+// seed 004). The platform posts reviews with `token`; replies go back to `reply_url`,
+// signed with `reply_secret`.
+struct ReviewSourceSettings {
+  std::string name;   // unique; the `source` the platform sends, e.g. "critizr"
+  std::string token;  // the bearer token the platform posts with (at least 16 characters)
+  std::string workflow = "support-request";
+  std::string language = "en";  // of its requests, unless a review says otherwise
+  std::string reply_url;        // http(s) webhook; empty: replies cannot be sent
+  std::string reply_secret;     // HMAC-SHA256 key; required with reply_url
+  int reply_timeout_seconds = 10;
+};
+
 // The team queue (seed 001).
 struct QueueSettings {
   // A customer message on a ticket whose taker has not been seen for this long (or whose
@@ -115,6 +128,7 @@ struct Settings {
   LogSettings log;
   MailSettings mail;
   std::vector<MailboxSettings> mailboxes;
+  std::vector<ReviewSourceSettings> review_sources;
   QueueSettings queue;
   MessageSettings messages;
 };

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace redress {
 namespace {
@@ -340,6 +341,72 @@ TEST_F(ConfigTest, MessagesShownAuthorMustNotBeEmpty) {
   auto long_text = parse("[messages]\nauthor_display = \"custom\"\nauthor_text = \"" + std::string(201, 'x') + "\"\n");
   ASSERT_FALSE(long_text.has_value());
   EXPECT_NE(long_text.error().message.find("messages.author_text: at most 200 characters"), std::string::npos);
+}
+
+TEST_F(ConfigTest, ReviewSourcesAreReadWithTheirDefaults) {
+  auto s = parse(R"(
+[[review_sources]]
+name = "critizr"
+token = "0123456789abcdef-critizr"
+language = "fr"
+reply_url = "https://api.critizr.example/hooks/redress"
+reply_secret = "s3cret"
+reply_timeout_seconds = 5
+
+[[review_sources]]
+name = "trustpilot"
+token = "0123456789abcdef-trustpilot"
+)");
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  ASSERT_EQ(s->review_sources.size(), 2u);
+  const auto& critizr = s->review_sources[0];
+  EXPECT_EQ(critizr.name, "critizr");
+  EXPECT_EQ(critizr.workflow, "support-request");
+  EXPECT_EQ(critizr.language, "fr");
+  EXPECT_EQ(critizr.reply_url, "https://api.critizr.example/hooks/redress");
+  EXPECT_EQ(critizr.reply_secret, "s3cret");
+  EXPECT_EQ(critizr.reply_timeout_seconds, 5);
+  const auto& trustpilot = s->review_sources[1];
+  EXPECT_EQ(trustpilot.language, "en");
+  EXPECT_EQ(trustpilot.reply_url, "");
+  EXPECT_EQ(trustpilot.reply_timeout_seconds, 10);
+}
+
+TEST_F(ConfigTest, ReviewSourceMistakesAreNamedWithFileAndLine) {
+  const std::string ok_token = "token = \"0123456789abcdef\"\n";
+  struct Case {
+    std::string toml;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {"[[review_sources]]\n" + ok_token, "review_sources.name is required"},
+      {"[[review_sources]]\nname = \"a b\"\n" + ok_token, "review_sources.name"},
+      {"[[review_sources]]\nname = \"x\"\n", "review_sources.token"},
+      {"[[review_sources]]\nname = \"x\"\ntoken = \"short\"\n", "at least 16"},
+      {"[[review_sources]]\nname = \"x\"\n" + ok_token + "reply_url = \"ftp://h/x\"\nreply_secret = \"k\"\n",
+       "review_sources.reply_url"},
+      {"[[review_sources]]\nname = \"x\"\n" + ok_token + "reply_url = \"https://h/x\"\n",
+       "reply_secret is required"},
+      {"[[review_sources]]\nname = \"x\"\n" + ok_token + "reply_timeout_seconds = 0\n", "reply_timeout_seconds"},
+      {"[[review_sources]]\nname = \"x\"\n" + ok_token + "language = \"French\"\n", "review_sources.language"},
+      {"[[review_sources]]\nname = \"x\"\n" + ok_token + "tokn = \"x\"\n", "unknown setting review_sources.tokn"},
+      {"[[review_sources]]\nname = \"x\"\n" + ok_token + "reply_timeout_seconds = \"5\"\n", "must be an integer"},
+      {"[[review_sources]]\nname = \"x\"\n" + ok_token + "\n[[review_sources]]\nname = \"x\"\n" + ok_token,
+       "review source 'x' is defined twice"},
+      {"review_sources = 3\n", "[[review_sources]] tables"},
+  };
+  for (const auto& c : cases) {
+    auto s = parse(c.toml);
+    ASSERT_FALSE(s.has_value()) << c.toml;
+    EXPECT_EQ(s.error().code, ErrorCode::kInvalid);
+    EXPECT_NE(s.error().message.find(c.says), std::string::npos) << c.toml << " -> " << s.error().message;
+    EXPECT_NE(s.error().message.find("config test.toml:"), std::string::npos) << s.error().message;
+  }
+  // The line is the one of the offending table.
+  auto twice = parse("[[review_sources]]\nname = \"x\"\n" + ok_token + "\n[[review_sources]]\nname = \"x\"\n" +
+                     ok_token);
+  ASSERT_FALSE(twice.has_value());
+  EXPECT_NE(twice.error().message.find("test.toml:5:"), std::string::npos) << twice.error().message;
 }
 
 }  // namespace

@@ -24,6 +24,12 @@ Error Error::invalid_field(std::string field, std::string why) {
   e.fields.emplace(std::move(field), std::move(why));
   return e;
 }
+Error Error::invalid_fields(std::map<std::string, std::string> fields, std::string summary) {
+  Error e(ErrorCode::kInvalid, std::move(summary));
+  if (fields.size() == 1) e.message = fields.begin()->first + ": " + fields.begin()->second;
+  e.fields = std::move(fields);
+  return e;
+}
 Error Error::not_found(std::string what) { return Error(ErrorCode::kNotFound, std::move(what) + " not found"); }
 Error Error::conflict(std::string msg, std::string reason) {
   Error e(ErrorCode::kConflict, std::move(msg));

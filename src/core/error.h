@@ -39,6 +39,8 @@ struct Error {
   Error(ErrorCode c, std::string msg) : code(c), message(std::move(msg)) {}
 
   static Error invalid_field(std::string field, std::string why);
+  // Every bad field at once; the message names the field when there is only one.
+  static Error invalid_fields(std::map<std::string, std::string> fields, std::string summary);
   static Error not_found(std::string what);
   static Error conflict(std::string msg, std::string reason = {});
   static Error forbidden(std::string msg, std::string reason = {});

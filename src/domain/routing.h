@@ -26,7 +26,7 @@ namespace redress::domain {
 inline constexpr const char* kRoutingEvents[] = {"status_entered", "customer_message", "support_reply", "note",
                                                  "assigned"};
 // The channels a message event can carry; a row with channel "" takes any.
-inline constexpr const char* kRoutingChannels[] = {"mail", "portal", "staff"};
+inline constexpr const char* kRoutingChannels[] = {"mail", "portal", "staff", "review"};
 // Every recipient token, as the API lists them ("role:<role>" stands for one per role).
 inline constexpr const char* kRecipientTokens[] = {"role:<role>", "taker",    "handlers", "assignees", "assignee",
                                                    "main_contact", "contacts", "author"};

@@ -141,6 +141,8 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("POST", "/api/v1/jobs/{id}/retry", Auth::kRequired, &Api::retry_job);
   route("POST", "/api/v1/dev/clock", Auth::kRequired, &Api::move_clock);
   route("POST", "/api/v1/inbound/mail", Auth::kRequired, &Api::inbound_mail);
+  // A review platform, not a user: the handler checks its source's token.
+  route("POST", "/api/v1/inbound/reviews", Auth::kNone, &Api::inbound_review);
   route("POST", "/api/v1/tickets/{id}/acknowledgement", Auth::kRequired, &Api::acknowledge);
   route("GET", "/api/v1/mail/failed", Auth::kRequired, &Api::list_failed_mails);
   route("POST", "/api/v1/mail/failed/{id}/retry", Auth::kRequired, &Api::retry_failed_mail);

@@ -91,6 +91,7 @@ class Api {
   Result<Response> retry_job(Call&);
   Result<Response> move_clock(Call&);
   Result<Response> inbound_mail(Call&);
+  Result<Response> inbound_review(Call&);  // api_reviews.cc
   Result<Response> acknowledge(Call&);
   Result<Response> list_failed_mails(Call&);
   Result<Response> retry_failed_mail(Call&);

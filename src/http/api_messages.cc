@@ -24,15 +24,24 @@ nlohmann::json message_json(const service::MessageView& v) {
   }
   nlohmann::json tmpl = nullptr;
   if (m.template_id) tmpl = {{"id", *m.template_id}, {"name", m.template_name.value_or("")}};
-  return {{"id", m.id},
-          {"kind", m.kind},
-          {"visibility", m.visibility},
-          {"body", m.body},
-          {"html", m.html ? nlohmann::json(*m.html) : nlohmann::json(nullptr)},
-          {"subject", m.subject ? nlohmann::json(*m.subject) : nlohmann::json(nullptr)},
-          {"template", std::move(tmpl)},
-          {"created_at", format_rfc3339(m.created_at)},
-          {"author", std::move(author)}};
+  nlohmann::json j = {{"id", m.id},
+                      {"kind", m.kind},
+                      {"visibility", m.visibility},
+                      {"body", m.body},
+                      {"html", m.html ? nlohmann::json(*m.html) : nlohmann::json(nullptr)},
+                      {"subject", m.subject ? nlohmann::json(*m.subject) : nlohmann::json(nullptr)},
+                      {"template", std::move(tmpl)},
+                      {"created_at", format_rfc3339(m.created_at)},
+                      {"author", std::move(author)}};
+  if (const auto& d = v.delivery) {
+    j["delivery"] = {{"channel", d->channel},
+                     {"status", d->status},
+                     {"attempts", d->attempts},
+                     {"last_error", d->last_error ? nlohmann::json(*d->last_error) : nlohmann::json(nullptr)},
+                     {"delivered_at", d->delivered_at ? nlohmann::json(format_rfc3339(*d->delivered_at))
+                                                      : nlohmann::json(nullptr)}};
+  }
+  return j;
 }
 
 }  // namespace

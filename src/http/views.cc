@@ -1,5 +1,7 @@
 #include "http/views.h"
 
+#include <algorithm>
+
 namespace redress::http {
 namespace {
 
@@ -38,14 +40,15 @@ std::string requirement_label(const workflow::WorkflowDef* wf, const std::string
 }
 
 // Seed 004's red asterisks: each requirement still unmet for a transition this viewer may
-// run, with the transitions it holds back. A note is asked for when the button is pressed,
-// so it is not a field to qualify.
+// run, with the transitions it holds back. A note, and a value the transition sets itself
+// (postpone's reopen_at), are asked for when the button is pressed: not fields to qualify.
 nlohmann::json qualification_json(const service::TicketDetail& d, const std::string& language) {
   std::vector<std::string> order;
   std::map<std::string, std::vector<std::string>> held_back;
   for (const auto& a : d.available) {
     for (const auto& requirement : a.requires_) {
-      if (requirement == "note") continue;
+      const auto& sets = a.transition->sets;
+      if (requirement == "note" || std::find(sets.begin(), sets.end(), requirement) != sets.end()) continue;
       if (!held_back.contains(requirement)) order.push_back(requirement);
       held_back[requirement].push_back(a.transition->id);
     }
@@ -156,6 +159,18 @@ nlohmann::json ticket_json(const service::TicketDetail& d, const TicketViewer& v
         t.customer_waiting_since ? nlohmann::json(format_rfc3339(*t.customer_waiting_since)) : nlohmann::json(nullptr);
   }
   j["messaging_blocked"] = t.messaging_blocked;
+  // Seed 004: the review behind a review request, for staff qualifying it.
+  j["review"] = nullptr;
+  if (d.review && !portal) {
+    const auto& r = *d.review;
+    j["review"] = {{"source", r.source},
+                   {"external_id", r.external_id},
+                   {"rating", r.rating ? nlohmann::json(*r.rating) : nlohmann::json(nullptr)},
+                   {"url", r.url.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.url)},
+                   {"author", {{"name", r.author_name.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.author_name)},
+                               {"email", r.author_email.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.author_email)}}},
+                   {"received_at", format_rfc3339(r.received_at)}};
+  }
   j["fields"] = portal ? nlohmann::json::object() : t.fields;
   j["available_transitions"] = nlohmann::json::array();
   for (const auto& a : d.available) {

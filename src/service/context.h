@@ -2,6 +2,7 @@
 // What every service needs, built once by app/ and shared by all threads (read-only).
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/config.h"
@@ -26,6 +27,7 @@ struct Context {
   const MailConfig* mail = nullptr;  // set by app/ once the mail settings are resolved
   MessageSettings messages;          // [messages]: length limit, author shown to customers
   int taker_inactive_hours = 72;     // [queue]: see QueueSettings
+  std::vector<ReviewSourceSettings> review_sources{};  // [[review_sources]] (seed 004)
 };
 
 // Who asks. A user for HTTP requests; "cli" or "system" (timers, mail intake) otherwise.

@@ -8,10 +8,12 @@
 #include "service/notifier.h"
 #include "service/queue_service.h"
 #include "service/template_service.h"
+#include "service/review_reply.h"
 #include "service/ticket_access.h"
 #include "service/transition_service.h"
 #include "store/contact_store.h"
 #include "store/event_store.h"
+#include "store/review_store.h"
 #include "store/ticket_store.h"
 #include "store/user_store.h"
 #include "workflow/engine.h"
@@ -109,7 +111,17 @@ Result<MessageThread> MessageService::list(const Actor& actor, const std::string
       out.next_after = rows.back().id;
     }
     const Authors authors = REDRESS_TRY(load_authors(c, rows));
-    for (auto& m : rows) out.items.push_back(view_of(std::move(m), authors, *t, staff_view, ctx_.messages));
+    std::map<int64_t, domain::MessageDelivery> deliveries;
+    if (staff_view && t->channel == "review") {
+      std::vector<int64_t> ids;
+      for (const auto& m : rows) ids.push_back(m.id);
+      deliveries = REDRESS_TRY(store::ReviewStore(c).deliveries(ids));
+    }
+    for (auto& m : rows) {
+      auto delivery = deliveries.find(m.id);
+      out.items.push_back(view_of(std::move(m), authors, *t, staff_view, ctx_.messages));
+      if (delivery != deliveries.end()) out.items.back().delivery = std::move(delivery->second);
+    }
     return out;
   });
 }
@@ -167,6 +179,9 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
       e.details = std::move(template_error.details);
       return fail(std::move(e));
     }
+    // Seed 004: a review request is answered on its platform, never by mail.
+    std::optional<ReplyConnector> connector;
+    if (!as_customer && visibility == "public") connector = REDRESS_TRY(reply_connector(ctx_, c, t));
 
     // Seed 003: blocking stops the customer's side of the conversation only.
     if (as_customer && t.messaging_blocked)
@@ -218,6 +233,12 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
       m.subject = from_template->subject;
     }
     m = REDRESS_TRY(tickets.add_message(m));
+    if (connector) {
+      const domain::User* author = actor.user ? &*actor.user : nullptr;
+      const auto shown = staff_author_for_customers(ctx_.messages, author);
+      REDRESS_CHECK(queue_review_reply(ctx_, c, *connector, m,
+                                       shown ? std::optional<std::string>(shown->name) : std::nullopt));
+    }
     if (!reopened) {
       // The version check makes a post that raced with a status change (a close, a block)
       // fail as stale instead of slipping past the rules it read.
@@ -241,16 +262,23 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
     event.message_subject = m.subject;
     event.author_contact_id = contact_id;
     event.author_user_id = actor.user_id();
-    const NotifyOutcome notified = REDRESS_TRY(notify(ctx_, c, actor, t, {event}));
+    // The platform delivers the reply: the routing table's support_reply would mail it.
+    const NotifyOutcome notified =
+        connector ? NotifyOutcome{} : REDRESS_TRY(notify(ctx_, c, actor, t, {event}));
 
     domain::Event posted = detail::ticket_event(actor, now, t.id, "message.posted");
     posted.data = {{"message_id", m.id}, {"kind", m.kind}, {"visibility", m.visibility}};
     if (m.template_id) posted.data["template_id"] = *m.template_id;
     if (!notified.recipients.empty()) posted.data["notified"] = notified.recipients;
+    if (connector) posted.data["delivery"] = {{"channel", "review"}, {"target", connector->review.source}};
     REDRESS_CHECK(store::EventStore(c).append(posted));
 
     const Authors authors = REDRESS_TRY(load_authors(c, {m}));
-    return view_of(std::move(m), authors, t, actor.has_right(domain::rights::kTicketsViewAll), ctx_.messages);
+    const int64_t message_id = m.id;
+    const bool staff_view = actor.has_right(domain::rights::kTicketsViewAll);
+    MessageView view = view_of(std::move(m), authors, t, staff_view, ctx_.messages);
+    if (connector && staff_view) view.delivery = REDRESS_TRY(store::ReviewStore(c).delivery(message_id));
+    return view;
   });
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/review.h"
 #include "domain/ticket.h"
 #include "service/context.h"
 
@@ -24,6 +25,8 @@ struct MessageAuthor {
 struct MessageView {
   domain::Message message;
   std::optional<MessageAuthor> author;  // none: no author (a system mail) or none to show
+  // Staff only: how a message sent through a connector (a reply to a review) is delivered.
+  std::optional<domain::MessageDelivery> delivery;
 };
 
 struct MessageThread {
@@ -52,7 +55,9 @@ class MessageService {
   // for an internal note or a template); Invalid naming body, visibility, template, subject
   // (reason "missing_values" when variables have no value); Conflict
   // "messaging_blocked" (customers, ticket blocked), "ticket_closed" (customers, closed
-  // ticket whose workflow has no system transition out of its status).
+  // ticket whose workflow has no system transition out of its status), "no_reply_connector"
+  // (staff, a public reply on a review request whose source cannot take replies). A
+  // public reply on a review request is sent through its platform, not mailed.
   Result<MessageView> post(const Actor& actor, const std::string& key, const NewMessage& input);
 
  private:

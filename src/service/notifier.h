@@ -28,7 +28,7 @@ struct NotifyEvent {
   std::string status;                       // status_entered: the status entered
   std::string role;                         // assigned: the ticket role set
   std::optional<int64_t> assigned_user_id;  // assigned: who now holds it
-  std::string channel;                      // messages: mail, portal, staff
+  std::string channel;                      // messages: mail, portal, staff, review
   std::optional<int64_t> message_id;        // messages: the message
   std::string message_text;                 // messages: its text (for the template)
   std::optional<std::string> message_subject;  // support replies from a response template: the mail's subject

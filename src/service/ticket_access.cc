@@ -5,6 +5,7 @@
 
 #include "store/contact_store.h"
 #include "store/reason_store.h"
+#include "store/review_store.h"
 #include "store/ticket_store.h"
 #include "store/user_store.h"
 
@@ -120,6 +121,7 @@ Result<TicketDetail> load_detail(Connection& c, const Context& ctx, const Actor&
   if (t.taken_by) {
     if (auto u = REDRESS_TRY(users.find(*t.taken_by))) d.taken_by = domain::UserRef{u->id, u->name, u->email};
   }
+  if (t.channel == "review") d.review = REDRESS_TRY(store::ReviewStore(c).find_by_ticket(t.id));
   if (d.workflow) {
     auto state = REDRESS_TRY(ticket_state(c, t));
     auto caller = REDRESS_TRY(caller_for(c, actor, t));

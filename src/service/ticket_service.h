@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/review.h"
 #include "domain/ticket.h"
 #include "service/context.h"
 #include "store/ticket_store.h"
@@ -54,6 +55,7 @@ struct TicketDetail {
   std::optional<domain::Customer> customer;
   std::map<std::string, domain::UserRef> assignees;
   std::optional<domain::UserRef> taken_by;
+  std::optional<domain::Review> review;  // a review request (seed 004): the review behind it
   // What the actor who asked may run now, with what each still needs.
   std::vector<workflow::AvailableTransition> available;
 };

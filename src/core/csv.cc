@@ -1,0 +1,70 @@
+#include "core/csv.h"
+
+namespace redress {
+
+CsvReader::CsvReader(std::string text) : text_(std::move(text)) {
+  if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
+}
+
+Result<std::optional<CsvRecord>> CsvReader::next() {
+  const size_t n = text_.size();
+  // Blank lines separate nothing.
+  while (pos_ < n && (text_[pos_] == '\n' || text_[pos_] == '\r')) {
+    if (text_[pos_] == '\n') ++line_;
+    ++pos_;
+  }
+  if (pos_ >= n) return std::optional<CsvRecord>();
+  CsvRecord record;
+  record.line = line_;
+  std::string field;
+  while (true) {
+    if (pos_ < n && text_[pos_] == '"') {
+      const int opened_at = line_;
+      ++pos_;
+      bool closed = false;
+      while (pos_ < n) {
+        const char ch = text_[pos_++];
+        if (ch == '"') {
+          if (pos_ < n && text_[pos_] == '"') {
+            field += '"';
+            ++pos_;
+            continue;
+          }
+          closed = true;
+          break;
+        }
+        if (ch == '\n') ++line_;
+        field += ch;
+      }
+      if (!closed) {
+        pos_ = n;
+        return fail(ErrorCode::kInvalid,
+                    "line " + std::to_string(opened_at) + ": a quoted field is not closed before the end of the file");
+      }
+      if (pos_ < n && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') {
+        const int at = line_;
+        pos_ = n;
+        return fail(ErrorCode::kInvalid,
+                    "line " + std::to_string(at) + ": a closing quote must be followed by a comma or the line's end");
+      }
+    } else {
+      // Unquoted: a quote inside is taken as it is.
+      while (pos_ < n && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') field += text_[pos_++];
+    }
+    record.fields.push_back(std::move(field));
+    field.clear();
+    if (pos_ >= n) break;
+    if (text_[pos_] == ',') {
+      ++pos_;
+      continue;
+    }
+    // The record's end: CRLF or LF (a lone CR too).
+    if (text_[pos_] == '\r') ++pos_;
+    if (pos_ < n && text_[pos_] == '\n') ++pos_;
+    ++line_;
+    break;
+  }
+  return std::optional<CsvRecord>(std::move(record));
+}
+
+}  // namespace redress

@@ -1,0 +1,39 @@
+#pragma once
+// Reading CSV (RFC 4180) one record at a time: fields separated by commas, records by
+// CRLF or LF; a quoted field may hold commas, line breaks and doubled quotes (""). Blank
+// lines are skipped and a UTF-8 byte order mark at the start is dropped. Each record
+// says on which line of the text it starts, so that a bad row can be named.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace redress {
+
+struct CsvRecord {
+  int line = 0;  // 1-based line where the record starts
+  std::vector<std::string> fields;
+};
+
+class CsvReader {
+ public:
+  explicit CsvReader(std::string text);
+
+  // The next record, or nullopt at the end. Invalid (naming the line) for a quoted field
+  // that is never closed or is followed by something other than a comma or line end;
+  // the reader is then at the end.
+  Result<std::optional<CsvRecord>> next();
+
+  // How far the reader got, for progress reports.
+  size_t position() const { return pos_; }
+  size_t size() const { return text_.size(); }
+
+ private:
+  std::string text_;
+  size_t pos_ = 0;
+  int line_ = 1;
+};
+
+}  // namespace redress

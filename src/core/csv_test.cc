@@ -1,0 +1,82 @@
+#include "core/csv.h"
+
+#include <gtest/gtest.h>
+
+namespace redress {
+namespace {
+
+std::vector<CsvRecord> all(const std::string& text) {
+  CsvReader reader(text);
+  std::vector<CsvRecord> out;
+  while (true) {
+    auto r = reader.next();
+    EXPECT_TRUE(r) << r.error().message;
+    if (!r || !*r) break;
+    out.push_back(std::move(**r));
+  }
+  return out;
+}
+
+using Fields = std::vector<std::string>;
+
+TEST(CsvReader, SplitsPlainRecordsOnCommasAndLineEnds) {
+  auto records = all("a,b,c\n1,,3\r\nx,y,z");
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].fields, (Fields{"a", "b", "c"}));
+  EXPECT_EQ(records[1].fields, (Fields{"1", "", "3"}));
+  EXPECT_EQ(records[2].fields, (Fields{"x", "y", "z"}));
+  EXPECT_EQ(records[2].line, 3);
+}
+
+TEST(CsvReader, QuotedFieldsKeepCommasQuotesAndLineBreaks) {
+  auto records = all("id,text\n1,\"Late, and \"\"broken\"\"\nSecond line\"\n2,\"\"\n3,end\n");
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[1].fields, (Fields{"1", "Late, and \"broken\"\nSecond line"}));
+  EXPECT_EQ(records[1].line, 2);
+  EXPECT_EQ(records[2].fields, (Fields{"2", ""}));
+  // The line count goes on after a field spanning two lines.
+  EXPECT_EQ(records[2].line, 4);
+  EXPECT_EQ(records[3].line, 5);
+}
+
+TEST(CsvReader, SkipsBlankLinesAndAByteOrderMark) {
+  auto records = all("\xEF\xBB\xBFh1,h2\n\n\r\nv1,v2\n\n");
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].fields, (Fields{"h1", "h2"}));
+  EXPECT_EQ(records[1].fields, (Fields{"v1", "v2"}));
+  EXPECT_EQ(records[1].line, 4);
+}
+
+TEST(CsvReader, TrailingCommaMakesAnEmptyLastField) {
+  auto records = all("a,\n");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].fields, (Fields{"a", ""}));
+}
+
+TEST(CsvReader, UnclosedQuoteIsRefusedNamingTheLineItOpened) {
+  CsvReader reader("a,b\n1,\"never\nclosed\n");
+  ASSERT_TRUE(reader.next());
+  auto bad = reader.next();
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message.rfind("line 2:", 0), 0u) << bad.error().message;
+  auto after = reader.next();
+  ASSERT_TRUE(after);
+  EXPECT_FALSE(*after);
+}
+
+TEST(CsvReader, TextAfterAClosingQuoteIsRefused) {
+  CsvReader reader("\"a\"b,c\n");
+  auto bad = reader.next();
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("line 1"), std::string::npos);
+}
+
+TEST(CsvReader, ReportsHowFarItGot) {
+  CsvReader reader("a\nb\n");
+  EXPECT_EQ(reader.size(), 4u);
+  ASSERT_TRUE(reader.next());
+  EXPECT_EQ(reader.position(), 2u);
+}
+
+}  // namespace
+}  // namespace redress
