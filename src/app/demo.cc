@@ -2,6 +2,7 @@
 
 #include "service/account_service.h"
 #include "service/directory_service.h"
+#include "service/template_service.h"
 #include "service/ticket_service.h"
 #include "service/transition_service.h"
 #include "store/user_store.h"
@@ -65,6 +66,28 @@ const DemoReason kReasons[] = {
     {"complaint-investigation", "service", "Service failure", "Défaut de service"},
 };
 
+// Response templates for the reasons above, so that "reply with a template" shows something.
+struct DemoTemplate {
+  const char* name;
+  const char* language;
+  const char* reason;  // "": fits every reason
+  const char* subject;
+  const char* body;
+};
+
+const DemoTemplate kTemplates[] = {
+    {"Late delivery", "en", "delivery", "Your delivery {{ticket.number}}",
+     "Hello {{contact.name}},\n\nWe are sorry your order is late. The carrier confirms it will reach you within "
+     "three working days; you can follow it from your request: {{portal_url}}\n\n{{agent.signature}}"},
+    {"Retard de livraison", "fr", "delivery", "Votre livraison {{ticket.number}}",
+     "Bonjour {{contact.name}},\n\nNous sommes désolés du retard de votre commande. Le transporteur confirme une "
+     "livraison sous trois jours ouvrés ; vous pouvez suivre votre demande ici : {{portal_url}}\n\n{{agent.signature}}"},
+    {"Thank you", "en", "", "About your request {{ticket.number}}",
+     "Hello {{contact.name}},\n\nThank you for writing to us.\n\n{{agent.signature}}"},
+    {"Merci", "fr", "", "À propos de votre demande {{ticket.number}}",
+     "Bonjour {{contact.name}},\n\nMerci de nous avoir écrit.\n\n{{agent.signature}}"},
+};
+
 }  // namespace
 
 Result<std::vector<DemoLogin>> seed_demo(service::Context& ctx) {
@@ -94,6 +117,17 @@ Result<std::vector<DemoLogin>> seed_demo(service::Context& ctx) {
   service::DirectoryService directory(ctx);
   for (const auto& r : kReasons) {
     REDRESS_CHECK(directory.create_reason(cli, {r.workflow, r.code, {{"en", r.en}, {"fr", r.fr}}, true}));
+  }
+  service::TemplateService templates(ctx);
+  for (const auto& tm : kTemplates) {
+    service::TemplateInput in{tm.name, tm.language, tm.subject, tm.body, std::vector<service::Ref>{}, true};
+    if (*tm.reason) in.reasons->push_back(service::Ref{std::nullopt, tm.reason});
+    REDRESS_CHECK(templates.create(cli, in));
+  }
+  for (size_t agent : {size_t{1}, size_t{2}}) {
+    service::UserPatch sign;
+    sign.signature = std::optional<std::string>(std::string(names[agent]) + "\nCustomer service");
+    REDRESS_CHECK(accounts.update_user(cli, users[agent].id, sign));
   }
   service::TicketService tickets(ctx);
   // Three rounds over the samples make a few dozen tickets with varied numbers.
