@@ -11,13 +11,20 @@ namespace {
 // Versioned, so that a future format cannot be confused with this one.
 constexpr const char* kPurpose = "redress-action-link/1";
 
+// Appended piece by piece: g++ 12 at -O2 warns falsely (array-bounds) about chains of
+// operator+ on short strings.
 std::string signed_part(const ActionLink& link) {
-  return std::to_string(link.ticket_id) + "." + std::to_string(link.contact_id) + "." + link.transition + "." +
-         std::to_string(to_micros(link.expires_at) / 1'000'000);
+  std::string out = std::to_string(link.ticket_id);
+  out.append(".").append(std::to_string(link.contact_id));
+  out.append(".").append(link.transition);
+  out.append(".").append(std::to_string(to_micros(link.expires_at) / 1'000'000));
+  return out;
 }
 
 std::string signature(const std::string& secret, const std::string& part) {
-  return crypto::hmac_sha256_hex(secret, std::string(kPurpose) + ":" + part);
+  std::string message = kPurpose;
+  message.append(":").append(part);
+  return crypto::hmac_sha256_hex(secret, message);
 }
 
 std::vector<std::string> split_dots(const std::string& s) {
@@ -50,8 +57,10 @@ bool is_transition_id(const std::string& s) {
 }  // namespace
 
 std::string sign_action_link(const std::string& secret, const ActionLink& link) {
-  const std::string part = signed_part(link);
-  return part + "." + signature(secret, part);
+  std::string token = signed_part(link);
+  const std::string sig = signature(secret, token);
+  token.append(".").append(sig);
+  return token;
 }
 
 LinkCheck verify_action_link(const std::string& secret, const std::string& token, TimePoint now) {
