@@ -434,16 +434,6 @@ std::optional<std::map<std::string, std::string>> read_labels(ObjectReader& in) 
   return out;
 }
 
-// A member that may be a string or null (which clears it); absent: nullopt.
-std::optional<std::optional<std::string>> nullable_string(ObjectReader& in, const std::string& key) {
-  if (in.is_null(key)) {
-    in.raw(key);
-    return std::optional<std::string>();
-  }
-  if (auto v = in.string(key)) return std::optional<std::string>(*v);
-  return std::nullopt;
-}
-
 }  // namespace
 
 Result<Response> Api::list_contacts(Call& call) {
@@ -485,8 +475,8 @@ Result<Response> Api::patch_contact(Call& call) {
   ObjectReader in(body);
   service::ContactChanges changes;
   changes.name = in.string("name");
-  changes.email = nullable_string(in, "email");
-  changes.phone = nullable_string(in, "phone");
+  changes.email = in.nullable_string("email");
+  changes.phone = in.nullable_string("phone");
   changes.language = in.string("language");
   if (in.is_null("customer")) {
     in.raw("customer");

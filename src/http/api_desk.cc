@@ -41,12 +41,7 @@ Result<Response> Api::patch_user(Call& call) {
   patch.active = in.boolean("active");
   if (in.has("active") && in.is_null("active")) in.add_error("active", "must be true or false");
   patch.rights = string_list(in, "rights");
-  if (in.is_null("signature")) {
-    (void)in.raw("signature");
-    patch.signature = std::optional<std::string>();
-  } else if (auto signature = in.string("signature")) {
-    patch.signature = std::move(signature);
-  }
+  patch.signature = in.nullable_string("signature");
   REDRESS_CHECK(in.finish());
   auto user = REDRESS_TRY(accounts_.update_user(call.actor(), *id, patch));
   return json_response(200, user_json(user));

@@ -64,6 +64,15 @@ std::optional<int64_t> ObjectReader::integer(const std::string& key, bool requir
   return v->get<int64_t>();
 }
 
+std::optional<std::optional<std::string>> ObjectReader::nullable_string(const std::string& key) {
+  if (is_null(key)) {
+    known_.insert(key);
+    return std::optional<std::string>();
+  }
+  if (auto v = string(key)) return std::optional<std::string>(std::move(*v));
+  return std::nullopt;
+}
+
 std::optional<bool> ObjectReader::boolean(const std::string& key) {
   const auto* v = raw(key);
   if (!v || v->is_null()) return std::nullopt;

@@ -26,6 +26,9 @@ class ObjectReader {
   std::optional<std::string> string(const std::string& key, bool required = false);
   std::optional<int64_t> integer(const std::string& key, bool required = false);
   std::optional<bool> boolean(const std::string& key);
+  // A string that may be JSON null, which clears it: absent is nullopt, null an empty
+  // optional inside.
+  std::optional<std::optional<std::string>> nullable_string(const std::string& key);
   // An id (number) or a natural key (string).
   std::optional<std::pair<std::optional<int64_t>, std::string>> id_or_key(const std::string& key);
   // The raw member (marked as known), or null.
