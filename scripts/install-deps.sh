@@ -18,6 +18,7 @@ build_pkgs=(
   libgumbo-dev            # HTML5 parser for sanitising mail HTML
   libcurl4-openssl-dev    # SMTP out, IMAP in
   libkainjow-mustache-dev # mail templates
+  nodejs                  # npm installs the web UI's assets (htmx, Chart.js) at build time
 )
 # What the tests and benchmarks need on top.
 test_pkgs=(
@@ -29,6 +30,7 @@ test_pkgs=(
   swaks                   # a real SMTP client
   python3-aiosmtpd        # a real SMTP server that keeps what it receives
   clang libclang-rt-14-dev # libFuzzer for the mail parser
+  chromium fonts-dejavu-core # the browser tests drive Debian's Chromium (Playwright)
 )
 
 want=("${build_pkgs[@]}")
@@ -43,7 +45,25 @@ for p in "${want[@]}"; do
   fi
 done
 
+# The web assets and browser-test tools come from npm, pinned by web/package-lock.json.
+# `npm ci` only when node_modules is missing or older than the lock file: a second run
+# costs nothing.
+npm_ci() {
+  local web
+  web="$(dirname "${BASH_SOURCE[0]}")/../web"
+  if [[ ! -f "$web/node_modules/.package-lock.json" || "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]]; then
+    echo "installing web assets: npm ci in web/" >&2
+    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+
+# Debian's nodejs comes without npm (its own package); NodeSource's nodejs includes it.
+if ! command -v npm >/dev/null; then
+  missing+=(npm)
+fi
+
 if ((${#missing[@]} == 0)); then
+  npm_ci
   exit 0
 fi
 
@@ -56,3 +76,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+npm_ci

@@ -9,6 +9,7 @@
 #include "app/runtime.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "http/web.h"
 #include "jobs/mailbox_poller.h"
 
 namespace redress::app {
@@ -81,7 +82,8 @@ int serve(const Settings& settings, const ServeOptions& options) {
   so.max_header_bytes = static_cast<uint32_t>(settings.server.max_header_bytes);
   so.read_timeout = std::chrono::seconds(settings.server.read_timeout_seconds);
   so.shutdown_grace = std::chrono::seconds(settings.server.shutdown_grace_seconds);
-  http::Server server(so, [&api](http::Request& r) { return api.dispatch(r); }, &metrics);
+  http::Web web(api, *runtime.context);
+  http::Server server(so, [&web](http::Request& r) { return web.dispatch(r); }, &metrics);
   if (auto started = server.start(); !started) {
     std::cerr << "redress: --listen " << settings.server.listen << ": " << started.error().message << "\n";
     return 2;

@@ -35,7 +35,8 @@ mustache::data to_data(const nlohmann::json& j) {
   if (j.is_boolean()) return j.get<bool>() ? mustache::data{mustache::data::type::bool_true}
                                            : mustache::data{mustache::data::type::bool_false};
   if (j.is_string()) return mustache::data{j.get<std::string>()};
-  if (j.is_null()) return mustache::data{std::string()};
+  // Null is false, as mustache's spec says: {{#x}} skips it and {{x}} prints nothing.
+  if (j.is_null()) return mustache::data{mustache::data::type::bool_false};
   return mustache::data{j.dump()};
 }
 
