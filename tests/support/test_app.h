@@ -9,6 +9,7 @@
 #include "http/api.h"
 #include "http/metrics.h"
 #include "http/server.h"
+#include "http/web.h"
 #include "support/http_client.h"
 #include "support/test_db.h"
 
@@ -57,6 +58,7 @@ class TestApp {
   std::unique_ptr<jobs::JobRunner> runner_;
   std::unique_ptr<http::Metrics> metrics_;
   std::unique_ptr<http::Api> api_;
+  std::unique_ptr<http::Web> web_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<HttpClient> client_;
 };

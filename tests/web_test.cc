@@ -1,0 +1,342 @@
+// The web UI's own rules, seen as a browser sees them (cookies, form posts, headers):
+// sign-in and the redirect after it, CSRF on every form, who may open which page, the
+// page headers (CSP without inline script, no caching), assets with cache headers,
+// escaping of what customers write, mail HTML only inside a sandboxed frame, and the
+// API's refusals shown on the page with nothing written. The browser tests (tests/
+// browser) click through the seed stories; these check the edges a click never reaches.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <regex>
+#include <string>
+
+#include "support/test_app.h"
+
+namespace redress {
+namespace {
+
+using json = nlohmann::json;
+
+std::string form_encode(const std::map<std::string, std::string>& fields) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (const auto& [k, v] : fields) {
+    if (!out.empty()) out += '&';
+    for (const std::string* part : {&k, &v}) {
+      for (unsigned char c : *part) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+          out += static_cast<char>(c);
+        } else {
+          out += '%';
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        }
+      }
+      if (part == &k) out += '=';
+    }
+  }
+  return out;
+}
+
+// A browser: keeps the cookies the server sets and reads the CSRF token off each page.
+class Browser {
+ public:
+  explicit Browser(test::TestApp& app) : client_(app.client()) {}
+
+  test::TestResponse get(const std::string& target) {
+    auto r = send("GET", target, "");
+    if (auto token = token_in(r.body)) csrf_ = *token;
+    return r;
+  }
+  test::TestResponse post(const std::string& target, std::map<std::string, std::string> fields, bool with_csrf = true) {
+    if (with_csrf) fields.emplace("_csrf", csrf_);
+    return send("POST", target, form_encode(fields), {{"Content-Type", "application/x-www-form-urlencoded"}});
+  }
+  void sign_in(const std::string& email, const std::string& password) {
+    get("/login");
+    auto r = post("/login", {{"email", email}, {"password", password}});
+    ASSERT_EQ(r.status, 303) << r.body;
+  }
+  const std::string& csrf() const { return csrf_; }
+  bool has_cookie(const std::string& name) const { return cookies_.contains(name); }
+
+ private:
+  static std::optional<std::string> token_in(const std::string& html) {
+    static const std::regex re(R"re(name="_csrf" value="([^"]+)")re");
+    std::smatch m;
+    if (std::regex_search(html, m, re)) return m[1].str();
+    return std::nullopt;
+  }
+
+  test::TestResponse send(const std::string& method, const std::string& target, const std::string& body,
+                          std::vector<std::pair<std::string, std::string>> headers = {}) {
+    std::string cookie;
+    for (const auto& [k, v] : cookies_) cookie += (cookie.empty() ? "" : "; ") + k + "=" + v;
+    if (!cookie.empty()) headers.emplace_back("Cookie", cookie);
+    auto r = client_->request(method, target, body, headers);
+    for (auto [it, end] = r.headers.equal_range("set-cookie"); it != end; ++it) {
+      const std::string& c = it->second;
+      const auto eq = c.find('='), semi = c.find(';');
+      const std::string name = c.substr(0, eq), value = c.substr(eq + 1, semi - eq - 1);
+      if (value.empty() || c.find("Max-Age=0") != std::string::npos) {
+        cookies_.erase(name);
+      } else {
+        cookies_[name] = value;
+      }
+    }
+    return r;
+  }
+
+  std::unique_ptr<test::HttpClient> client_;
+  std::map<std::string, std::string> cookies_;
+  std::string csrf_;
+};
+
+class WebTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    REDRESS_START_TEST_APP(test::EngineParam::kSqlite, app_);
+    admin_ = app_->add_user("admin@example.com", "admin");
+    agent_ = app_->add_user("agent@example.com", "agent");
+    customer_ = app_->add_user("carla@example.com", "customer");
+  }
+
+  // A support request from the customer, through the API as the portal would make it.
+  std::string customer_request(const std::string& subject, const std::string& description) {
+    auto r = app_->call(customer_.token, "POST", "/api/v1/tickets",
+                        json{{"workflow", "support-request"}, {"subject", subject}, {"description", description}}.dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json().value("number", "");
+  }
+
+  std::unique_ptr<test::TestApp> app_;
+  test::TestUser admin_, agent_, customer_;
+};
+
+TEST_F(WebTest, AnonymousVisitorsAreSentToTheLoginWithTheirDestination) {
+  Browser b(*app_);
+  auto r = b.get("/desk/tickets?q=parcel");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.header("location").value_or(""), "/login?next=/desk/tickets%3Fq%3Dparcel");
+  EXPECT_EQ(b.get("/").header("location").value_or(""), "/login");
+  auto login = b.get("/login");
+  EXPECT_EQ(login.status, 200);
+  EXPECT_NE(login.body.find("<form method=\"post\" action=\"/login\""), std::string::npos);
+  EXPECT_TRUE(b.has_cookie("redress_form"));  // the login form's CSRF token, double-submitted
+}
+
+TEST_F(WebTest, SigningInGoesToTheAskedPageOrTheHomeOfTheRole) {
+  Browser agent(*app_);
+  agent.get("/login?next=/desk/mine");
+  auto r = agent.post("/login", {{"email", "agent@example.com"}, {"password", agent_.password}, {"next", "/desk/mine"}});
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.header("location").value_or(""), "/desk/mine");
+  EXPECT_TRUE(agent.has_cookie("redress_session"));
+  EXPECT_EQ(agent.get("/desk/mine").status, 200);
+
+  // Another site as "next" is ignored: signing in never sends a person elsewhere.
+  Browser customer(*app_);
+  customer.get("/login");
+  r = customer.post("/login", {{"email", "carla@example.com"}, {"password", customer_.password}, {"next", "//evil.example/x"}});
+  EXPECT_EQ(r.header("location").value_or(""), "/portal");
+}
+
+TEST_F(WebTest, AWrongPasswordShowsTheFormAgainWithoutSigningIn) {
+  Browser b(*app_);
+  b.get("/login");
+  auto r = b.post("/login", {{"email", "agent@example.com"}, {"password", "wrong"}});
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("Wrong e-mail or password."), std::string::npos);
+  EXPECT_NE(r.body.find("value=\"agent@example.com\""), std::string::npos);  // kept, the password not
+  EXPECT_FALSE(b.has_cookie("redress_session"));
+}
+
+TEST_F(WebTest, LoginFormWithoutItsTokenIsRefused) {
+  Browser b(*app_);
+  b.get("/login");
+  auto r = b.post("/login", {{"email", "agent@example.com"}, {"password", agent_.password}, {"_csrf", "forged"}}, false);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_FALSE(b.has_cookie("redress_session"));
+}
+
+TEST_F(WebTest, EveryFormPostNeedsTheSessionsCsrfTokenAndNothingIsWrittenWithout) {
+  const std::string number = customer_request("Parcel lost", "Never arrived.");
+  Browser b(*app_);
+  b.sign_in("agent@example.com", agent_.password);
+  b.get("/desk/tickets/" + number);
+  const auto before = app_->count("messages");
+  auto forged = b.post("/desk/tickets/" + number + "/message", {{"body", "hi"}, {"_csrf", "forged"}}, false);
+  EXPECT_EQ(forged.status, 403);
+  EXPECT_NE(forged.body.find("This form has expired"), std::string::npos);
+  auto missing = b.post("/desk/tickets/" + number + "/message", {{"body", "hi"}}, false);
+  EXPECT_EQ(missing.status, 403);
+  EXPECT_EQ(app_->count("messages"), before);
+
+  auto ok = b.post("/desk/tickets/" + number + "/message", {{"body", "We are looking into it."}, {"visibility", "public"}});
+  EXPECT_EQ(ok.status, 303);
+  EXPECT_EQ(app_->count("messages"), before + 1);
+}
+
+TEST_F(WebTest, PagesSayWhoMayOpenThem) {
+  Browser customer(*app_);
+  customer.sign_in("carla@example.com", customer_.password);
+  EXPECT_EQ(customer.get("/desk").status, 403);
+  EXPECT_EQ(customer.get("/admin").status, 403);
+  EXPECT_EQ(customer.get("/reports").status, 403);
+  EXPECT_EQ(customer.get("/portal").status, 200);
+
+  Browser agent(*app_);
+  agent.sign_in("agent@example.com", agent_.password);
+  EXPECT_EQ(agent.get("/portal").status, 403);
+  EXPECT_EQ(agent.get("/admin").status, 403);
+  EXPECT_EQ(agent.get("/reports").status, 403);  // agents see reports only with reports.view
+  EXPECT_EQ(agent.get("/desk").status, 200);
+  EXPECT_EQ(agent.get("/no/such/page").status, 404);
+}
+
+TEST_F(WebTest, PagesForbidInlineScriptFramingAndCaching) {
+  Browser b(*app_);
+  b.sign_in("agent@example.com", agent_.password);
+  auto r = b.get("/desk");
+  ASSERT_EQ(r.status, 200);
+  const std::string csp = r.header("content-security-policy").value_or("");
+  EXPECT_NE(csp.find("script-src 'self'"), std::string::npos);
+  EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos);
+  EXPECT_EQ(csp.find("unsafe-eval"), std::string::npos);
+  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_EQ(r.header("cache-control").value_or(""), "no-store");
+  EXPECT_EQ(r.header("x-frame-options").value_or(""), "DENY");
+  // No inline script element in the page itself: every <script> has a src (or is data).
+  static const std::regex inline_script(R"(<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>)");
+  EXPECT_FALSE(std::regex_search(r.body, inline_script));
+}
+
+TEST_F(WebTest, AssetsAreCachedForAYearAtTheirVersionedAddress) {
+  Browser b(*app_);
+  auto page = b.get("/login");
+  static const std::regex css(R"re(href="(/assets/redress\.css\?v=([0-9a-f]+))")re");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(page.body, m, css));
+  auto r = b.get(m[1].str());
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("content-type").value_or(""), "text/css; charset=utf-8");
+  EXPECT_EQ(r.header("cache-control").value_or(""), "public, max-age=31536000, immutable");
+  const std::string etag = r.header("etag").value_or("");
+  EXPECT_EQ(etag, "\"" + m[2].str() + "\"");
+  // Without the version (an old link) it must be revalidated; a matching ETag is 304.
+  auto unversioned = b.get("/assets/redress.css");
+  EXPECT_EQ(unversioned.header("cache-control").value_or(""), "no-cache");
+  auto client = app_->client();
+  auto again = client->request("GET", "/assets/redress.css", "", {{"If-None-Match", etag}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(b.get("/assets/nothing.js").status, 404);
+}
+
+TEST_F(WebTest, WhatCustomersWriteIsShownAsTextNeverAsMarkup) {
+  const std::string number = customer_request("<script>alert(1)</script> broken", "<img src=x onerror=alert(2)>");
+  Browser b(*app_);
+  b.sign_in("agent@example.com", agent_.password);
+  auto r = b.get("/desk/tickets/" + number);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body.find("<script>alert(1)"), std::string::npos);
+  EXPECT_EQ(r.body.find("<img src=x"), std::string::npos);
+  EXPECT_NE(r.body.find("&lt;script&gt;alert(1)&lt;/script&gt; broken"), std::string::npos);
+}
+
+TEST_F(WebTest, MailHtmlIsShownOnlyInASandboxedFrame) {
+  auto mail = std::string(
+      "From: Dana <dana@example.com>\r\nTo: support@example.com\r\nSubject: Rich mail\r\n"
+      "Message-ID: <rich-1@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+      "<p>Hello <b>team</b></p><script>alert(3)</script>\r\n");
+  auto in = app_->client()->request("POST", "/api/v1/inbound/mail", mail,
+                                    {{"Authorization", "Bearer " + admin_.token}, {"Content-Type", "message/rfc822"}});
+  ASSERT_EQ(in.status / 100, 2) << in.body;
+  const std::string number = in.json().value("ticket", json::object()).value("number", in.json().value("number", ""));
+  ASSERT_FALSE(number.empty()) << in.body;
+  Browser b(*app_);
+  b.sign_in("agent@example.com", agent_.password);
+  auto r = b.get("/desk/tickets/" + number);
+  ASSERT_EQ(r.status, 200) << r.body;
+  static const std::regex frame(R"re(<iframe class="mail-html" sandbox title="[^"]*" srcdoc="([^"]*)")re");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.body, m, frame)) << r.body;
+  EXPECT_NE(m[1].str().find("&lt;b&gt;team&lt;/b&gt;"), std::string::npos);  // escaped into the attribute
+  EXPECT_EQ(m[1].str().find("script"), std::string::npos);                    // sanitised away before that
+  EXPECT_EQ(r.body.find("<b>team</b>"), std::string::npos);                    // never in the page itself
+}
+
+TEST_F(WebTest, ARefusalIsShownOnThePageWithTheApisStatusAndNothingChanges) {
+  const std::string number = customer_request("Invoice wrong", "VAT number.");
+  Browser b(*app_);
+  b.sign_in("agent@example.com", agent_.password);
+  b.get("/desk/tickets/" + number);
+  const auto events = app_->count("events");
+  // Closing a support request needs a reason, a contact and a reply or a note.
+  auto r = b.post("/desk/tickets/" + number + "/transition", {{"transition", "close"}});
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_NE(r.body.find("class=\"error\" role=\"alert\""), std::string::npos);
+  EXPECT_NE(r.body.find("reason"), std::string::npos);
+  EXPECT_EQ(app_->count("events"), events);
+}
+
+TEST_F(WebTest, TheQueueAndProcessNextOpenTheNextRequest) {
+  const std::string number = customer_request("Where is my order", "Order 1234.");
+  Browser b(*app_);
+  b.sign_in("agent@example.com", agent_.password);
+  auto queue = b.get("/desk");
+  ASSERT_EQ(queue.status, 200);
+  EXPECT_NE(queue.body.find(number), std::string::npos);
+  auto next = b.post("/desk/next", {});
+  EXPECT_EQ(next.status, 303);
+  EXPECT_EQ(next.header("location").value_or(""), "/desk/tickets/" + number);
+  auto page = b.get("/desk/tickets/" + number);
+  EXPECT_NE(page.body.find("Taken by"), std::string::npos);
+}
+
+TEST_F(WebTest, TheCustomerWritesInThePortalAndSeesOnlyTheirRequests) {
+  const std::string mine = customer_request("My parcel", "Lost.");
+  Browser b(*app_);
+  b.sign_in("carla@example.com", customer_.password);
+  auto list = b.get("/portal");
+  EXPECT_NE(list.body.find(mine), std::string::npos);
+  auto page = b.get("/portal/requests/" + mine);
+  ASSERT_EQ(page.status, 200);
+  auto r = b.post("/portal/requests/" + mine + "/message", {{"body", "Any news?"}});
+  EXPECT_EQ(r.status, 303);
+  EXPECT_NE(b.get("/portal/requests/" + mine).body.find("Any news?"), std::string::npos);
+  // Somebody else's request is the API's 404, as a page.
+  auto other = app_->add_user("olga@example.com", "customer");
+  auto theirs = app_->call(other.token, "POST", "/api/v1/tickets",
+                           json{{"workflow", "support-request"}, {"subject", "Olga's"}, {"description", "x"}}.dump());
+  ASSERT_EQ(theirs.status, 201);
+  EXPECT_EQ(b.get("/portal/requests/" + theirs.json().value("number", "")).status, 404);
+}
+
+TEST_F(WebTest, TheUsersLanguageChoosesTheWords) {
+  Browser b(*app_);
+  b.sign_in("agent@example.com", agent_.password);
+  b.get("/profile");
+  auto r = b.post("/profile", {{"name", "Agent"}, {"language", "fr"}, {"signature", ""}});
+  EXPECT_EQ(r.status, 303);
+  auto queue = b.get("/desk");
+  EXPECT_NE(queue.body.find("<html lang=\"fr\">"), std::string::npos);
+  EXPECT_NE(queue.body.find("Traiter les tickets"), std::string::npos);
+  // Before signing in, the browser's language.
+  auto client = app_->client();
+  auto login = client->request("GET", "/login", "", {{"Accept-Language", "fr-CH, fr;q=0.9, en;q=0.5"}});
+  EXPECT_NE(login.body.find("Mot de passe"), std::string::npos);
+}
+
+TEST_F(WebTest, SigningOutEndsTheSession) {
+  Browser b(*app_);
+  b.sign_in("agent@example.com", agent_.password);
+  b.get("/desk");
+  auto r = b.post("/logout", {});
+  EXPECT_EQ(r.status, 303);
+  EXPECT_FALSE(b.has_cookie("redress_session"));
+  EXPECT_EQ(b.get("/desk").status, 303);
+}
+
+}  // namespace
+}  // namespace redress
