@@ -338,5 +338,18 @@ TEST_F(WebTest, SigningOutEndsTheSession) {
   EXPECT_EQ(b.get("/desk").status, 303);
 }
 
+TEST_F(WebTest, AnEndedSessionSendsBackToTheLoginSayingSo) {
+  Browser b(*app_);
+  b.sign_in("agent@example.com", agent_.password);
+  EXPECT_EQ(b.get("/desk").status, 200);
+  app_->clock().advance(std::chrono::hours(13));  // past [auth] session_ttl_hours (12)
+  auto r = b.get("/desk/mine");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.header("location").value_or(""), "/login?expired=1&next=/desk/mine");
+  EXPECT_FALSE(b.has_cookie("redress_session"));  // the dead cookie is cleared
+  auto login = b.get(r.header("location").value_or(""));
+  EXPECT_NE(login.body.find("Your session has ended"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace redress

@@ -110,7 +110,12 @@ struct Web::Impl {
 
     if (access != Access::kAnyone && !call.signed_in()) {
       std::string next = request.method == "GET" ? request.target : std::string("/");
-      return redirect("/login?next=" + url_encode(next));
+      // A cookie the server no longer knows: the session timed out (or was signed out
+      // elsewhere); the login page says so instead of looking like a fresh visit.
+      const bool ended = request.cookie(kSessionCookie).has_value();
+      Response r = redirect("/login?" + std::string(ended ? "expired=1&" : "") + "next=" + url_encode(next));
+      if (ended) r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+      return r;
     }
     const bool allowed = access == Access::kAnyone || access == Access::kSignedIn ||
                          (access == Access::kStaff && call.staff()) ||

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The web UI at volume: what the ticket page weighs and how fast the agent's pages render
+# with TICKETS requests in the database. wrk on loopback against a Release build. Usage:
+#   bench/web.sh [DURATION_SECONDS] [CONNECTIONS] [DB_URL] [TICKETS]
+# TICKETS requests (default 10000) are opened through POST /inbound/mail first; the agent
+# signs in through the login form like a browser, and wrk sends its session cookie.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source bench/lib.sh
+
+bench_setup 16 "$@"
+tickets=${4:-10000}
+"$bin" migrate --db "$db_url" >/dev/null
+"$bin" user add --db "$db_url" --email gate@bench.example --name Gate --role viewer --rights mail.intake >/dev/null
+echo 'bench-password-1' | "$bin" user add --db "$db_url" --email agent@bench.example --name "Agent" --role agent --password-stdin >/dev/null
+gate=$("$bin" user token --db "$db_url" --email gate@bench.example --label bench)
+start_server --db "$db_url"   # sets url
+
+echo "opening $tickets requests by mail..."
+for i in $(seq "$tickets"); do
+  printf 'From: Customer %d <c%d@example.com>\r\nTo: support@localhost\r\nSubject: Request %d about my order\r\nMessage-ID: <w-%d@example.com>\r\n\r\nHello, this is request %d. My parcel has not arrived yet.\r\n' \
+    "$i" "$i" "$i" "$i" "$i"
+  printf '\0'
+done | xargs -0 -P 4 -I{} curl -sf -o /dev/null -H "Authorization: Bearer $gate" \
+  -H "Content-Type: message/rfc822" --data-binary {} "$url/api/v1/inbound/mail"
+
+# Sign in as a browser does: the login page sets the form cookie and carries its token.
+jar="$work/cookies"
+token=$(curl -sf -c "$jar" -b "$jar" "$url/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)
+curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$token" --data-urlencode "email=agent@bench.example" \
+  --data-urlencode "password=bench-password-1" "$url/login"
+session=$(awk '$6 == "redress_session" {print $7}' "$jar")
+[[ -n "$session" ]] || { echo "sign-in failed" >&2; exit 1; }
+cookie="Cookie: redress_session=$session"
+
+number=$(curl -sf -H "Authorization: Bearer $gate" "$url/api/v1/tickets?limit=1" | sed -n 's/.*"number":"\([^"]*\)".*/\1/p' | head -1)
+page="$work/ticket.html"
+curl -sf -H "$cookie" -o "$page" "$url/desk/tickets/$number"
+html=$(wc -c <"$page")
+assets=0
+for a in $(grep -o '/assets/[^"]*' "$page" | sort -u); do
+  assets=$((assets + $(curl -sf "$url$a" | wc -c)))
+done
+queue_bytes=$(curl -sf -H "$cookie" "$url/desk" | wc -c)
+echo
+echo "ticket page $number: HTML $html bytes; its assets (CSS, htmx) $assets bytes, cached for a year after the"
+echo "first visit; first view $((html + assets)) bytes, every later page only its HTML. Queue page HTML: $queue_bytes bytes."
+echo
+echo "GET /desk (the queue, 50 of $tickets waiting), ${duration}s, 1 connection"
+wrk -t1 -c1 -d"${duration}s" --latency -H "$cookie" "$url/desk"
+echo "GET /desk (the queue), ${duration}s, $connections connections"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -H "$cookie" "$url/desk"
+echo "GET /desk/tickets/$number (the ticket page), ${duration}s, $connections connections"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -H "$cookie" "$url/desk/tickets/$number"
+echo "GET /desk/tickets?q=parcel (search, first page), ${duration}s, $connections connections"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -H "$cookie" "$url/desk/tickets?q=parcel"
