@@ -19,6 +19,8 @@
 #                                    server is stopped and work removed
 #   start_server ARGS...             starts `$bin serve ARGS... --listen 127.0.0.1:0`, waits
 #                                    until it runs, sets server_pid and url
+#   open_requests_by_mail N TOKEN    opens N requests (one customer each) through
+#                                    POST /inbound/mail at $url, 4 at a time, as TOKEN
 #   wrk_error_report_lua             prints a wrk Lua `done` function that reports the error
 #                                    counts, for a script's Lua heredoc
 
@@ -79,4 +81,15 @@ done = function(summary, latency, requests)
     summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
 end
 LUA
+}
+
+open_requests_by_mail() {
+  local n=$1 token=$2 i
+  echo "opening $n requests by mail..."
+  for i in $(seq "$n"); do
+    printf 'From: Customer %d <c%d@example.com>\r\nTo: support@localhost\r\nSubject: Request %d about my order\r\nMessage-ID: <q-%d@example.com>\r\n\r\nHello, this is request %d. My parcel has not arrived yet.\r\n' \
+      "$i" "$i" "$i" "$i" "$i"
+    printf '\0'
+  done | xargs -0 -P 4 -I{} curl -sf -o /dev/null -H "Authorization: Bearer $token" \
+    -H "Content-Type: message/rfc822" --data-binary {} "$url/api/v1/inbound/mail"
 }

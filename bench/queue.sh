@@ -24,13 +24,7 @@ gate=$("$bin" user token --db "$db_url" --email gate@bench.example --label bench
 agent0=${tokens[0]//\"/}
 start_server --db "$db_url"   # sets url
 
-echo "opening $tickets requests by mail..."
-for i in $(seq "$tickets"); do
-  printf 'From: Customer %d <c%d@example.com>\r\nTo: support@localhost\r\nSubject: Request %d\r\nMessage-ID: <q-%d@example.com>\r\n\r\nHello, request %d.\r\n' \
-    "$i" "$i" "$i" "$i" "$i"
-  printf '\0'
-done | xargs -0 -P 4 -I{} curl -sf -o /dev/null -H "Authorization: Bearer $gate" \
-  -H "Content-Type: message/rfc822" --data-binary {} "$url/api/v1/inbound/mail"
+open_requests_by_mail "$tickets" "$gate"
 
 echo "GET $url/api/v1/queue (limit 50), ${duration}s, $connections connections, db ${db_url%%:*}, $tickets tickets"
 wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $agent0" "$url/api/v1/queue"

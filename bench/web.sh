@@ -17,13 +17,7 @@ echo 'bench-password-1' | "$bin" user add --db "$db_url" --email agent@bench.exa
 gate=$("$bin" user token --db "$db_url" --email gate@bench.example --label bench)
 start_server --db "$db_url"   # sets url
 
-echo "opening $tickets requests by mail..."
-for i in $(seq "$tickets"); do
-  printf 'From: Customer %d <c%d@example.com>\r\nTo: support@localhost\r\nSubject: Request %d about my order\r\nMessage-ID: <w-%d@example.com>\r\n\r\nHello, this is request %d. My parcel has not arrived yet.\r\n' \
-    "$i" "$i" "$i" "$i" "$i"
-  printf '\0'
-done | xargs -0 -P 4 -I{} curl -sf -o /dev/null -H "Authorization: Bearer $gate" \
-  -H "Content-Type: message/rfc822" --data-binary {} "$url/api/v1/inbound/mail"
+open_requests_by_mail "$tickets" "$gate"
 
 # Sign in as a browser does: the login page sets the form cookie and carries its token.
 jar="$work/cookies"
