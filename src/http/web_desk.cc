@@ -11,6 +11,7 @@ nlohmann::json rows(const WebCall& call, nlohmann::json items) {
   const std::string me = std::to_string(call.user.value("id", 0));
   for (auto& item : items) {
     add_times(item, {"created_at", "updated_at", "customer_waiting_since"});
+    item["channel_label"] = channel_label(call, item.value("channel", ""));
     if (item.contains("taken_by") && item["taken_by"].is_object()) {
       item["taken_by_me"] = std::to_string(item["taken_by"].value("id", 0)) == me;
     }
@@ -94,8 +95,8 @@ Result<Response> list_page(WebCall& call, bool mine) {
   auto reasons = call.get("/api/v1/reasons");
   if (reasons.ok()) v["reasons"] = options(reasons.body["items"], "id", "label", filters["reason"]);
   nlohmann::json channels = nlohmann::json::array();
-  for (const char* c : {"mail", "portal", "staff", "review"}) {
-    channels.push_back({{"value", c}, {"label", call.say(std::string("channel_") + c)}, {"selected", filters["channel"] == c}});
+  for (const char* c : {"mail", "portal", "staff", "phone", "review"}) {
+    channels.push_back({{"value", c}, {"label", channel_label(call, c)}, {"selected", filters["channel"] == c}});
   }
   v["channels"] = std::move(channels);
   return render(call, "tickets", std::move(v), reply.ok() ? 200 : reply.status);

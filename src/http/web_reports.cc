@@ -62,7 +62,7 @@ Result<Response> reports_page(WebCall& call) {
   const std::string none = call.say("report_none");
   for (auto& row : r["by_reason"]) if (!row["label"].is_string()) row["label"] = none;
   for (auto& row : r["by_assignee"]) if (!row["name"].is_string()) row["name"] = call.say("report_unassigned");
-  for (auto& row : r["by_channel"]) row["label"] = call.say("channel_" + row.value("channel", ""));
+  for (auto& row : r["by_channel"]) row["label"] = channel_label(call, row.value("channel", ""));
   if (!r["from"].is_null()) v["from"] = r["from"];
   if (!r["to"].is_null()) v["to"] = r["to"];
   v["report"] = r;

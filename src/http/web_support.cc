@@ -217,6 +217,12 @@ nlohmann::json id_or_key(const std::string& s) {
   return s;
 }
 
+std::string channel_label(const WebCall& call, const std::string& channel) {
+  const std::string key = "channel_" + channel;
+  const std::string label = call.say(key);
+  return label == key ? channel : label;
+}
+
 bool assignable(const nlohmann::json& user) {
   const std::string role = user.value("role", "");
   return user.value("active", true) && (role == "agent" || role == "admin");

@@ -82,6 +82,9 @@ nlohmann::json id_or_key(const std::string& s);
 // Staff who can hold a role on a ticket: active agents and admins.
 bool assignable(const nlohmann::json& user);
 
+// "Mail", "Portal"...: a channel in the page's words; an unknown one as it is.
+std::string channel_label(const WebCall& call, const std::string& channel);
+
 // Shared view helpers.
 std::string format_when(const nlohmann::json& rfc3339);  // "2026-11-23 14:05" (UTC), "" for null
 void add_times(nlohmann::json& item, std::initializer_list<const char*> keys);  // key_text beside each

@@ -113,6 +113,7 @@ Result<Response> ticket_page(WebCall& call, nlohmann::json extra, int status = 2
   if (workflows.ok()) {
     for (const auto& wf : workflows.body["items"]) {
       if (wf["id"] != t["workflow"]) continue;
+      v["ticket"]["workflow_label"] = wf.value("label", "");
       for (const auto& role : wf["roles"]) {
         const std::string r = role;
         const auto& holder = t["assignees"].value(r, nlohmann::json());
