@@ -42,13 +42,35 @@ nlohmann::json thread_of(const WebCall& call) {
   return items;
 }
 
-nlohmann::json history_of(const WebCall& call) {
+// The history as sentences: what happened (in the page's words), who did it, and the
+// values that changed, statuses by their labels.
+nlohmann::json history_of(const WebCall& call, const nlohmann::json& status_labels) {
   auto reply = call.get(ticket_path(call) + "/history");
   nlohmann::json items = reply.ok() ? reply.body["items"] : nlohmann::json::array();
+  auto status = [&](const nlohmann::json& id) -> std::string {
+    if (!id.is_string()) return "";
+    return status_labels.value(id.get<std::string>(), id.get<std::string>());
+  };
   for (auto& e : items) {
     add_times(e, {"at"});
-    e["actor_name"] = e["actor"].is_object() ? e["actor"].value("name", e["actor"].value("label", "")) : "system";
-    e["data_text"] = e["data"].is_object() && !e["data"].empty() ? e["data"].dump() : "";
+    e["actor_name"] = e["actor"].is_object() ? e["actor"].value("name", e["actor"].value("label", "")) : call.say("system");
+    std::string kind = e.value("kind", "");
+    for (auto& ch : kind) if (ch == '.') ch = '_';
+    const std::string key = "event_" + kind;
+    const std::string label = call.say(key);
+    e["what"] = label == key ? e.value("kind", "") : label;
+    if (e["kind"] == "transition" || e["kind"] == "ticket.created") {
+      if (auto from = status(e["from"]); !from.empty()) e["from_label"] = from;
+      if (auto to = status(e["to"]); !to.empty()) e["to_label"] = to;
+    }
+    nlohmann::json details = nlohmann::json::array();
+    if (e["data"].is_object()) {
+      for (const auto& [k, val] : e["data"].items()) {
+        if (k == "number" || k == "workflow") continue;
+        details.push_back({{"key", k}, {"value", val.is_string() ? val.get<std::string>() : val.dump()}});
+      }
+    }
+    e["details"] = std::move(details);
   }
   return items;
 }
@@ -75,7 +97,6 @@ Result<Response> ticket_page(WebCall& call, nlohmann::json extra, int status = 2
   v["can_take"] = !taken && call.has_right("tickets.take") && t["status"].value("category", "") != "closed";
   v["tab_history"] = call.query("tab") == "history";
   v["thread"] = thread_of(call);
-  if (v["tab_history"]) v["history"] = history_of(call);
 
   // Transition buttons, each with its note box when the workflow asks for one.
   nlohmann::json transitions = nlohmann::json::array();
@@ -114,6 +135,11 @@ Result<Response> ticket_page(WebCall& call, nlohmann::json extra, int status = 2
     for (const auto& wf : workflows.body["items"]) {
       if (wf["id"] != t["workflow"]) continue;
       v["ticket"]["workflow_label"] = wf.value("label", "");
+      if (v["tab_history"]) {
+        nlohmann::json labels = nlohmann::json::object();
+        for (const auto& st : wf["statuses"]) labels[st.value("id", "")] = st.value("label", "");
+        v["history"] = history_of(call, labels);
+      }
       for (const auto& role : wf["roles"]) {
         const std::string r = role;
         const auto& holder = t["assignees"].value(r, nlohmann::json());
