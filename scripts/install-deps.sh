@@ -17,6 +17,7 @@ build_pkgs=(
   libgmime-3.0-dev        # MIME parse and compose
   libgumbo-dev            # HTML5 parser for sanitising mail HTML
   libcurl4-openssl-dev    # SMTP out, IMAP in
+  zlib1g-dev              # gzip for pages and assets
   libkainjow-mustache-dev # mail templates
   nodejs                  # npm installs the web UI's assets (htmx, Chart.js) at build time
 )

@@ -233,6 +233,22 @@ TEST_F(WebTest, AssetsAreCachedForAYearAtTheirVersionedAddress) {
   EXPECT_EQ(b.get("/assets/nothing.js").status, 404);
 }
 
+TEST_F(WebTest, PagesAndAssetsTravelGzippedWhenTheBrowserAccepts) {
+  Browser b(*app_);
+  b.sign_in("agent@example.com", agent_.password);
+  auto plain = b.get("/desk");
+  auto client = app_->client();
+  auto css_plain = client->request("GET", "/assets/redress.css");
+  auto css_gz = client->request("GET", "/assets/redress.css", "", {{"Accept-Encoding", "gzip, deflate, br"}});
+  EXPECT_EQ(css_gz.header("content-encoding").value_or(""), "gzip");
+  EXPECT_FALSE(css_plain.header("content-encoding").has_value());
+  EXPECT_LT(css_gz.body.size() * 3, css_plain.body.size());
+  EXPECT_EQ(static_cast<unsigned char>(css_gz.body[0]), 0x1f);
+  auto refused = client->request("GET", "/assets/redress.css", "", {{"Accept-Encoding", "gzip;q=0"}});
+  EXPECT_EQ(refused.body, css_plain.body);
+  EXPECT_FALSE(plain.header("content-encoding").has_value());
+}
+
 TEST_F(WebTest, WhatCustomersWriteIsShownAsTextNeverAsMarkup) {
   const std::string number = customer_request("<script>alert(1)</script> broken", "<img src=x onerror=alert(2)>");
   Browser b(*app_);
