@@ -18,7 +18,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/crypto.h"
 #include "store/job_store.h"
+#include "store/user_store.h"
 #include "support/test_app.h"
 
 namespace redress::test {
@@ -80,6 +82,12 @@ constexpr Row kMatrix[] = {
   {"GET",    "/api/v1/session",                Target::kNone,  {401, 200, 200, 200, 200}},
   // Logout ends a cookie session; with none (bearer or anonymous) there is nothing to end.
   {"DELETE", "/api/v1/session",                Target::kNone,  {204, 204, 204, 204, 204}},
+  // Sign-in links for customers: asking answers the same to everyone (the customer's
+  // address here; portal_login_test covers the others). Using one ignores credentials:
+  // "own" is a fresh link of the customer's, "other" a token no link has.
+  {"POST",   "/api/v1/session/link",           Target::kNone,  {202, 202, 202, 202, 202}},
+  {"POST",   "/api/v1/session/link/{token}",   Target::kOwn,   {200, 200, 200, 200, 200}},
+  {"POST",   "/api/v1/session/link/{token}",   Target::kOther, {404, 404, 404, 404, 404}},
   {"POST",   "/api/v1/tickets",                Target::kNone,  {401, 201, 201, 403, 201}},
   {"GET",    "/api/v1/tickets",                Target::kNone,  {401, 200, 200, 200, 200}},
   {"GET",    "/api/v1/tickets/{id}",           Target::kOwn,   {401, 200, 200, 200, 200}},
@@ -166,6 +174,9 @@ constexpr Row kMatrix[] = {
   {"GET",    "/api/v1/templates/{id}",                Target::kOther, {401, 404, 404, 404, 403}},
   {"PATCH",  "/api/v1/templates/{id}",                Target::kOwn,   {401, 200, 403, 403, 403}},
   {"PATCH",  "/api/v1/templates/{id}",                Target::kOther, {401, 404, 403, 403, 403}},
+  // Reports need reports.view: viewers' and admins' by default, not agents'.
+  {"GET",    "/api/v1/reports",                       Target::kNone,  {401, 200, 403, 200, 403}},
+  {"GET",    "/api/v1/reports/summary",               Target::kNone,  {401, 200, 403, 200, 403}},
   // Last, because they change who may act on the two tickets. The admin takes each
   // ticket, so the agent finds it taken (409); tickets.take is checked before the lookup.
   // Then the admin removes their assignment and the agent's release is a no-op.
@@ -330,6 +341,8 @@ class AuthzMatrixTest : public ::testing::Test {
     if (m == "PATCH" && p == "/api/v1/contacts/{id}") return json{{"phone", "+1 555 0100 " + n}}.dump();
     if (m == "PATCH" && p == "/api/v1/reasons/{id}") return json{{"labels", {{"en", "Matrix reason " + n}}}}.dump();
     if (m == "POST" && p == "/confirm/{token}") return "";  // a form with no fields
+    if (m == "POST" && p == "/api/v1/session/link") return json{{"email", customer_.user.email}}.dump();
+    if (m == "POST" && p == "/api/v1/session/link/{token}") return "";  // the token is the whole request
     if (m == "POST" && p == "/api/v1/templates")
       return json{{"name", "Template " + n}, {"language", "en"}, {"subject", "Re {{ticket.number}}"}, {"body", "Hi"}}
           .dump();
@@ -348,9 +361,25 @@ class AuthzMatrixTest : public ::testing::Test {
       cell.target.replace(at, 4, std::to_string(id_for(row, role)));
     // The one role of the support-request workflow both tickets follow.
     if (auto at = cell.target.find("{role}"); at != std::string::npos) cell.target.replace(at, 6, "assignee");
-    if (auto at = cell.target.find("{token}"); at != std::string::npos)
-      cell.target.replace(at, 7, row.target == Target::kOwn ? "1.1.confirm.4102444800." + std::string(64, 'f') : "forged");
+    if (auto at = cell.target.find("{token}"); at != std::string::npos) {
+      std::string token = row.target == Target::kOwn ? "1.1.confirm.4102444800." + std::string(64, 'f') : "forged";
+      if (row.pattern == "/api/v1/session/link/{token}")
+        token = row.target == Target::kOwn ? fresh_sign_in_link() : "no-such-link";
+      cell.target.replace(at, 7, token);
+    }
     return cell;
+  }
+
+  // A link of the customer's, stored as the service stores one, unused and unexpired.
+  std::string fresh_sign_in_link() {
+    const std::string token = "matrix-link-" + std::to_string(++serial_);
+    auto stored = app_->db().transact(store::TxMode::kWrite, [&](store::Connection& c) {
+      const auto now = app_->clock().now();
+      return store::UserStore(c).insert_sign_in_link(crypto::sha256_hex(token), customer_.user.id, now,
+                                                     now + std::chrono::minutes(20));
+    });
+    EXPECT_TRUE(stored) << stored.error().message;
+    return token;
   }
 
   std::unique_ptr<TestApp> app_;

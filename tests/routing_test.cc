@@ -47,6 +47,7 @@ class RoutingTest : public ::testing::TestWithParam<EngineParam> {
     Settings s = test::smtp_settings(smtp_url_, sender_);
     s.server.base_url = kBaseUrl;
     REDRESS_START_TEST_APP(GetParam(), app_, s);
+    inbox_ = test::CapturedInbox(smtp_dir_, sender_);
     admin_ = app_->add_user("admin@example.com", "admin");
     agent_ = app_->add_user("alex@example.com", "agent");
     member_ = app_->add_user("mia@example.com", "agent");
@@ -60,10 +61,8 @@ class RoutingTest : public ::testing::TestWithParam<EngineParam> {
   std::vector<Delivered> fresh() {
     auto ran = app_->runner().run_due_once();
     EXPECT_TRUE(ran) << ran.error().message;
-    auto all = test::captured_from(smtp_dir_, sender_);
     std::vector<Delivered> out;
-    for (size_t i = seen_; i < all.size(); ++i) out.push_back(decode(all[i]));
-    seen_ = all.size();
+    for (const auto& m : inbox_.since_last()) out.push_back(decode(m));
     return out;
   }
 
@@ -124,7 +123,7 @@ class RoutingTest : public ::testing::TestWithParam<EngineParam> {
   std::string smtp_url_;
   std::filesystem::path smtp_dir_;
   std::string sender_;
-  size_t seen_ = 0;
+  test::CapturedInbox inbox_;
   std::unique_ptr<test::TestApp> app_;
   test::TestUser admin_, agent_, member_, investigator_, commercial_, gate_;
 };

@@ -37,6 +37,7 @@ class SeedScenarioTest : public ::testing::TestWithParam<EngineParam> {
     critizr.reply_secret = kCritizrSecret;
     s.review_sources = {critizr};
     REDRESS_START_TEST_APP(GetParam(), app_, s);
+    inbox_ = test::CapturedInbox(smtp_dir_, sender_);
     admin_ = app_->add_user("admin@example.com", "admin");
     gate_ = app_->add_user("mailgate@example.com", "viewer", "mail.intake");
   }
@@ -51,10 +52,7 @@ class SeedScenarioTest : public ::testing::TestWithParam<EngineParam> {
   // Runs every due job (mail deliveries) and returns the mails delivered since last asked.
   std::vector<test::CapturedMessage> new_mails() {
     EXPECT_TRUE(app_->runner().run_due_once());
-    auto all = test::captured_from(smtp_dir_, sender_);
-    std::vector<test::CapturedMessage> fresh(all.begin() + std::min(seen_, all.size()), all.end());
-    seen_ = all.size();
-    return fresh;
+    return inbox_.since_last();
   }
 
   static std::set<std::string> recipients(const std::vector<test::CapturedMessage>& mails) {
@@ -81,7 +79,7 @@ class SeedScenarioTest : public ::testing::TestWithParam<EngineParam> {
   std::string sender_;
   std::unique_ptr<test::TestApp> app_;
   test::TestUser admin_, gate_;
-  size_t seen_ = 0;
+  test::CapturedInbox inbox_;
 };
 
 // Seed 000: David logs a complaint with two contacts, sends the acknowledgement in French

@@ -67,4 +67,24 @@ Result<std::optional<CsvRecord>> CsvReader::next() {
   return std::optional<CsvRecord>(std::move(record));
 }
 
+void CsvWriter::add(const std::vector<std::string>& fields) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) text_ += ',';
+    const std::string& f = fields[i];
+    // A record of one empty field would be a blank line, which readers skip.
+    const bool lone_empty = f.empty() && fields.size() == 1;
+    if (!lone_empty && f.find_first_of(",\"\r\n") == std::string::npos) {
+      text_ += f;
+      continue;
+    }
+    text_ += '"';
+    for (char ch : f) {
+      if (ch == '"') text_ += '"';
+      text_ += ch;
+    }
+    text_ += '"';
+  }
+  text_ += "\r\n";
+}
+
 }  // namespace redress

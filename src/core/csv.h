@@ -1,5 +1,5 @@
 #pragma once
-// Reading CSV (RFC 4180) one record at a time: fields separated by commas, records by
+// Reading and writing CSV (RFC 4180). Reading one record at a time: fields separated by commas, records by
 // CRLF or LF; a quoted field may hold commas, line breaks and doubled quotes (""). Blank
 // lines are skipped and a UTF-8 byte order mark at the start is dropped. Each record
 // says on which line of the text it starts, so that a bad row can be named.
@@ -34,6 +34,18 @@ class CsvReader {
   std::string text_;
   size_t pos_ = 0;
   int line_ = 1;
+};
+
+// Writing CSV (RFC 4180): records end with CRLF; a field is quoted when it holds a comma,
+// a double quote, CR or LF, with its quotes doubled. What CsvReader reads back is exactly
+// what was written.
+class CsvWriter {
+ public:
+  void add(const std::vector<std::string>& fields);
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
 };
 
 }  // namespace redress

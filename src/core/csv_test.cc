@@ -78,5 +78,27 @@ TEST(CsvReader, ReportsHowFarItGot) {
   EXPECT_EQ(reader.position(), 2u);
 }
 
+TEST(CsvWriter, QuotesOnlyFieldsThatNeedItAndEndsRecordsWithCrlf) {
+  CsvWriter w;
+  w.add({"table", "key", "label", "value"});
+  w.add({"by_reason", "", "Retard, livraison", "3"});
+  w.add({"by_assignee", "7", "Ann \"Nan\" O'Neil", "2"});
+  w.add({"note", "a\nb", "c\rd", ""});
+  EXPECT_EQ(w.text(),
+            "table,key,label,value\r\n"
+            "by_reason,,\"Retard, livraison\",3\r\n"
+            "by_assignee,7,\"Ann \"\"Nan\"\" O'Neil\",2\r\n"
+            "note,\"a\nb\",\"c\rd\",\r\n");
+}
+
+TEST(CsvWriter, WhatItWritesReadsBackTheSame) {
+  const std::vector<Fields> rows = {{"plain", "with, comma", "\"quoted\"", "line\r\nbreak"}, {""}, {"", ""}, {"é ü"}};
+  CsvWriter w;
+  for (const auto& r : rows) w.add(r);
+  auto back = all(w.text());
+  ASSERT_EQ(back.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(back[i].fields, rows[i]) << i;
+}
+
 }  // namespace
 }  // namespace redress

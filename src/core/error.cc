@@ -9,6 +9,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kForbidden: return "forbidden";
     case ErrorCode::kNotFound: return "not_found";
     case ErrorCode::kConflict: return "conflict";
+    case ErrorCode::kGone: return "gone";
     case ErrorCode::kTooLarge: return "too_large";
     case ErrorCode::kUnsupportedMedia: return "unsupported_media_type";
     case ErrorCode::kInvalid: return "invalid";

@@ -15,6 +15,7 @@ enum class ErrorCode {
   kForbidden,        // authenticated, but not allowed
   kNotFound,
   kConflict,         // the state does not allow it (duplicate, wrong status)
+  kGone,             // it existed but can no longer be used (a spent or expired one-time link)
   kTooLarge,
   kUnsupportedMedia,
   kInvalid,          // readable input that breaks a rule; fields say which

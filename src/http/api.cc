@@ -23,6 +23,13 @@ std::optional<int64_t> parse_positive(const std::string& text) {
   return n;
 }
 
+void refuse_unknown_params(const Request& r, const std::set<std::string>& known, const std::string& why,
+                           std::map<std::string, std::string>& errors) {
+  for (const auto& [k, v] : r.query) {
+    if (!known.contains(k)) errors[k] = why;
+  }
+}
+
 Result<int> read_limit(const Request& r, int fallback, int max) {
   auto text = r.query_param("limit");
   if (!text) return fallback;
@@ -102,6 +109,8 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
       messages_(ctx),
       routing_(ctx),
       templates_(ctx),
+      reports_(ctx),
+      sign_in_links_(ctx),
       login_limiter_(ctx.clock, options.login_attempts_per_minute) {
   route("GET", "/healthz", Auth::kNone, &Api::healthz);
   route("GET", "/metrics", Auth::kNone, &Api::metrics);
@@ -109,6 +118,8 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("POST", "/api/v1/session", Auth::kNone, &Api::login);
   route("GET", "/api/v1/session", Auth::kRequired, &Api::current_session);
   route("DELETE", "/api/v1/session", Auth::kNone, &Api::logout);
+  route("POST", "/api/v1/session/link", Auth::kNone, &Api::request_sign_in_link);
+  route("POST", "/api/v1/session/link/{token}", Auth::kNone, &Api::use_sign_in_link);
   route("POST", "/api/v1/tickets", Auth::kRequired, &Api::create_ticket);
   route("GET", "/api/v1/tickets", Auth::kRequired, &Api::list_tickets);
   route("GET", "/api/v1/tickets/{id}", Auth::kRequired, &Api::get_ticket);
@@ -154,6 +165,9 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("POST", "/api/v1/templates", Auth::kRequired, &Api::create_template);
   route("GET", "/api/v1/templates/{id}", Auth::kRequired, &Api::get_template);
   route("PATCH", "/api/v1/templates/{id}", Auth::kRequired, &Api::patch_template);
+  route("GET", "/api/v1/reports", Auth::kRequired, &Api::report);
+  // The name API.md gives the same report.
+  route("GET", "/api/v1/reports/summary", Auth::kRequired, &Api::report);
 }
 
 void Api::route(std::string method, std::string pattern, Auth auth, ApiHandler handler) {
@@ -226,12 +240,7 @@ Result<Response> Api::login(Call& call) {
   REDRESS_CHECK(in.finish());
   const std::string email_key = "email:" + domain::lower_ascii(*email);
   const std::string addr_key = "addr:" + call.request.remote_address;
-  auto wait = std::max(login_limiter_.retry_after(email_key), login_limiter_.retry_after(addr_key));
-  if (wait > 0) {
-    Response r = error_response(Error(ErrorCode::kRateLimited, "too many failed logins; try again later"));
-    r.headers.emplace_back("Retry-After", std::to_string(wait));
-    return r;
-  }
+  if (auto refused = rate_limited({email_key, addr_key}, "too many failed logins; try again later")) return *refused;
   auto session = accounts_.login(*email, *password);
   if (!session) {
     if (session.error().code == ErrorCode::kUnauthenticated) {
@@ -241,11 +250,45 @@ Result<Response> Api::login(Call& call) {
     return fail(std::move(session).error());
   }
   login_limiter_.reset(email_key);
-  Response r = json_response(200, {{"user", user_json(session->user)},
-                                   {"csrf_token", session->csrf_token},
-                                   {"expires_at", format_rfc3339(session->expires_at)}});
-  r.headers.emplace_back("Set-Cookie", cookie_header(session->cookie_value, options_.session_ttl_hours * 3600,
+  return session_response(*session);
+}
+
+Result<Response> Api::request_sign_in_link(Call& call) {
+  auto body = REDRESS_TRY(parse_json_body(call.request));
+  ObjectReader in(body);
+  auto email = in.string("email", true);
+  REDRESS_CHECK(in.finish());
+  // Every request counts, as each may send a mail; in buckets apart from password logins',
+  // so that a customer who forgot their password can still ask for a link.
+  const std::vector<std::string> keys = {"link:email:" + domain::lower_ascii(domain::trim(*email)),
+                                         "link:addr:" + call.request.remote_address};
+  if (auto refused = rate_limited(keys, "too many sign-in links asked for; try again later")) return *refused;
+  for (const auto& key : keys) login_limiter_.record_failure(key);
+  REDRESS_CHECK(sign_in_links_.request(*email));
+  // The same answer whether or not the address has an account.
+  return json_response(202, {{"status", "sent"}});
+}
+
+Result<Response> Api::use_sign_in_link(Call& call) {
+  auto session = REDRESS_TRY(sign_in_links_.redeem(call.params.at("token")));
+  return session_response(session);
+}
+
+Response Api::session_response(const service::NewSession& session) const {
+  Response r = json_response(200, {{"user", user_json(session.user)},
+                                   {"csrf_token", session.csrf_token},
+                                   {"expires_at", format_rfc3339(session.expires_at)}});
+  r.headers.emplace_back("Set-Cookie", cookie_header(session.cookie_value, options_.session_ttl_hours * 3600,
                                                      options_.secure_cookies));
+  return r;
+}
+
+std::optional<Response> Api::rate_limited(const std::vector<std::string>& keys, const std::string& message) {
+  int64_t wait = 0;
+  for (const auto& key : keys) wait = std::max(wait, login_limiter_.retry_after(key));
+  if (wait == 0) return std::nullopt;
+  Response r = error_response(Error(ErrorCode::kRateLimited, message));
+  r.headers.emplace_back("Retry-After", std::to_string(wait));
   return r;
 }
 
@@ -299,9 +342,7 @@ Result<Response> Api::list_tickets(Call& call) {
   std::map<std::string, std::string> errors;
   static const std::set<std::string> kKnown = {"status", "workflow", "reason", "assignee", "channel", "q",
                                                "created_from", "created_to", "cursor", "limit"};
-  for (const auto& [k, v] : r.query) {
-    if (!kKnown.contains(k)) errors[k] = "unknown filter";
-  }
+  refuse_unknown_params(r, kKnown, "unknown filter", errors);
   for (auto [it, end] = r.query.equal_range("status"); it != end; ++it) {
     // status=a,b and status=a&status=b both mean "either".
     std::string_view rest = it->second;

@@ -3,7 +3,9 @@
 // between HTTP and service calls. Handlers hold no state of their own; everything
 // shared is built once and read-only, so dispatch() runs on any I/O thread at once.
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "http/auth.h"
 #include "http/metrics.h"
@@ -17,7 +19,9 @@
 #include "service/mail_intake_service.h"
 #include "service/queue_service.h"
 #include "service/message_service.h"
+#include "service/report_service.h"
 #include "service/routing_service.h"
+#include "service/sign_in_link_service.h"
 #include "service/template_service.h"
 #include "service/transition_service.h"
 #include "service/ticket_service.h"
@@ -61,6 +65,8 @@ class Api {
   Result<Response> login(Call&);
   Result<Response> current_session(Call&);
   Result<Response> logout(Call&);
+  Result<Response> request_sign_in_link(Call&);
+  Result<Response> use_sign_in_link(Call&);
   Result<Response> create_ticket(Call&);
   Result<Response> list_tickets(Call&);
   Result<Response> get_ticket(Call&);
@@ -105,6 +111,12 @@ class Api {
   Result<Response> create_template(Call&);
   Result<Response> get_template(Call&);
   Result<Response> patch_template(Call&);
+  Result<Response> report(Call&);  // api_reports.cc
+
+  // The answer to every way of logging in: the session as JSON, and its cookie.
+  Response session_response(const service::NewSession& session) const;
+  // 429 with Retry-After when any of keys is over its limit in login_limiter_.
+  std::optional<Response> rate_limited(const std::vector<std::string>& keys, const std::string& message);
 
   service::Context& ctx_;
   const ApiOptions options_;
@@ -120,6 +132,8 @@ class Api {
   service::MessageService messages_;
   service::RoutingService routing_;
   service::TemplateService templates_;
+  service::ReportService reports_;
+  service::SignInLinkService sign_in_links_;
   LoginRateLimiter login_limiter_;
   Router router_;
 };

@@ -49,9 +49,7 @@ nlohmann::json message_json(const service::MessageView& v) {
 Result<Response> Api::list_messages(Call& call) {
   const auto& r = call.request;
   std::map<std::string, std::string> errors;
-  for (const auto& [k, v] : r.query) {
-    if (k != "after" && k != "limit") errors[k] = "unknown parameter; use after or limit";
-  }
+  refuse_unknown_params(r, {"after", "limit"}, "unknown parameter; use after or limit", errors);
   int64_t after = 0;
   if (auto text = r.query_param("after")) {
     if (auto id = parse_positive(*text)) {

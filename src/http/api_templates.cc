@@ -68,9 +68,7 @@ Result<Response> Api::list_templates(Call& call) {
   const auto& r = call.request;
   static const std::set<std::string> kKnown = {"reason", "language", "include_inactive", "ticket"};
   std::map<std::string, std::string> errors;
-  for (const auto& [k, v] : r.query) {
-    if (!kKnown.contains(k)) errors[k] = "unknown filter; use reason, language, include_inactive or ticket";
-  }
+  refuse_unknown_params(r, kKnown, "unknown filter; use reason, language, include_inactive or ticket", errors);
   service::TemplateQuery q;
   if (auto reason = r.query_param("reason")) {
     auto id = parse_positive(*reason);

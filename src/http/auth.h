@@ -26,7 +26,8 @@ struct Caller {
 // an anonymous request); Forbidden (reason "csrf") for a cookie write without the token.
 Result<Caller> authenticate(service::AccountService& accounts, const Request& request);
 
-// Counts failed logins per key (email, client address) in fixed one-minute windows.
+// Counts failed logins per key (email, client address) in fixed one-minute windows; also
+// every request for a sign-in link, under keys of their own.
 // Per process: with several nodes the effective limit is per node. Thread-safe.
 class LoginRateLimiter {
  public:

@@ -11,6 +11,7 @@ int status_for(ErrorCode code) {
     case ErrorCode::kForbidden: return 403;
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kConflict: return 409;
+    case ErrorCode::kGone: return 410;
     case ErrorCode::kTooLarge: return 413;
     case ErrorCode::kUnsupportedMedia: return 415;
     case ErrorCode::kInvalid: return 422;

@@ -12,7 +12,8 @@ nlohmann::json body_of(const Response& r) { return nlohmann::json::parse(r.body)
 TEST(ErrorResponseTest, EachCodeMapsToItsStatus) {
   const std::pair<ErrorCode, int> expected[] = {
       {ErrorCode::kMalformed, 400},   {ErrorCode::kUnauthenticated, 401}, {ErrorCode::kForbidden, 403},
-      {ErrorCode::kNotFound, 404},    {ErrorCode::kConflict, 409},        {ErrorCode::kTooLarge, 413},
+      {ErrorCode::kNotFound, 404},    {ErrorCode::kConflict, 409},        {ErrorCode::kGone, 410},
+      {ErrorCode::kTooLarge, 413},
       {ErrorCode::kUnsupportedMedia, 415}, {ErrorCode::kInvalid, 422},    {ErrorCode::kRateLimited, 429},
       {ErrorCode::kUnavailable, 503}, {ErrorCode::kInternal, 500},
   };

@@ -19,6 +19,16 @@ domain::Event user_event(const Actor& actor, TimePoint at, int64_t user_id, std:
 
 }  // namespace
 
+Result<NewSession> open_session(const Context& ctx, store::Connection& c, const domain::User& user,
+                                const std::string& via) {
+  const auto now = ctx.clock.now();
+  NewSession s{crypto::random_token(), crypto::random_token(), now + std::chrono::hours(ctx.session_ttl_hours), user};
+  REDRESS_CHECK(store::UserStore(c).insert_session(crypto::sha256_hex(s.cookie_value), user.id, s.csrf_token, now,
+                                                   s.expires_at));
+  REDRESS_CHECK(store::EventStore(c).append(user_event(Actor::of(user), now, user.id, "session.login", {{"via", via}})));
+  return s;
+}
+
 Result<domain::User> AccountService::create_user(const Actor& actor, const NewUser& input) {
   if (!actor.has_right(domain::rights::kAdmin)) return fail(Error::forbidden("only admins create users", "right_missing"));
   Error invalid(ErrorCode::kInvalid, "the user is not valid");
@@ -188,14 +198,9 @@ Result<NewSession> AccountService::login(const std::string& email, const std::st
   if (!user || !hash || !user->active || !verified) {
     return fail(ErrorCode::kUnauthenticated, "wrong email or password");
   }
-  NewSession s{crypto::random_token(), crypto::random_token(), ctx_.clock.now() + std::chrono::hours(ctx_.session_ttl_hours), *user};
-  auto now = ctx_.clock.now();
-  REDRESS_CHECK(ctx_.db.transact(store::TxMode::kWrite, [&](store::Connection& c) -> Result<void> {
-    REDRESS_CHECK(store::UserStore(c).insert_session(crypto::sha256_hex(s.cookie_value), user->id, s.csrf_token, now, s.expires_at));
-    REDRESS_CHECK(store::EventStore(c).append(user_event(Actor::of(*user), now, user->id, "session.login", nlohmann::json::object())));
-    return {};
-  }));
-  return s;
+  return ctx_.db.transact_value<NewSession>(store::TxMode::kWrite, [&](store::Connection& c) {
+    return open_session(ctx_, c, *user, "password");
+  });
 }
 
 Result<std::optional<ResolvedSession>> AccountService::resolve_session(const std::string& cookie_value) {

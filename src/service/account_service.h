@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "service/context.h"
+#include "store/connection.h"
 
 namespace redress::service {
 
@@ -40,6 +41,13 @@ struct ResolvedSession {
   domain::User user;
   std::string csrf_token;
 };
+
+// In the caller's write transaction: a new browser session for user (cookie value and CSRF
+// token made here; only the cookie's hash is stored), recorded as "session.login" with how
+// the user proved who they are (`via`: "password", "sign_in_link"). Every way of logging
+// in opens its session here, so they all give the same session.
+Result<NewSession> open_session(const Context& ctx, store::Connection& c, const domain::User& user,
+                                const std::string& via);
 
 class AccountService {
  public:

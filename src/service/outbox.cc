@@ -30,22 +30,23 @@ Result<store::MailRecord> queue_mail(const Context& ctx, store::Connection& c, c
   out.from = cfg.from();
   out.to = m.to;
   out.cc = m.cc;
-  out.subject = mail::tagged_subject(m.subject, m.ticket_number);
+  out.subject = m.ticket_id ? mail::tagged_subject(m.subject, m.ticket_number) : m.subject;
   out.text = m.text;
   out.html = m.html;
-  out.message_id = mail::make_message_id(m.ticket_id, cfg.secret, cfg.domain);
-  out.references = REDRESS_TRY(mails.message_ids_of_ticket(m.ticket_id, kReferencesKept));
+  // Ticket 0 signs an id that names no ticket: a reply to it opens a new one.
+  out.message_id = mail::make_message_id(m.ticket_id.value_or(0), cfg.secret, cfg.domain);
+  if (m.ticket_id) out.references = REDRESS_TRY(mails.message_ids_of_ticket(*m.ticket_id, kReferencesKept));
   if (!out.references.empty()) out.in_reply_to = out.references.back();
   out.language = m.language;
   out.auto_submitted = m.auto_submitted;
   out.date = now;
-  out.extra_headers.emplace_back("X-Redress-Ticket", m.ticket_number);
+  if (m.ticket_id) out.extra_headers.emplace_back("X-Redress-Ticket", m.ticket_number);
   const std::string raw = mail::compose_mail(out);
 
   std::optional<int64_t> message_row;
-  if (m.on_thread) {
+  if (m.on_thread && m.ticket_id) {
     domain::Message msg;
-    msg.ticket_id = m.ticket_id;
+    msg.ticket_id = *m.ticket_id;
     msg.kind = "mail_out";
     msg.visibility = "public";
     msg.author_user_id = m.author_user_id;

@@ -17,7 +17,9 @@ namespace redress::service {
 inline constexpr const char* kMailSendJobKind = "mail.send";
 
 struct OutboundMail {
-  int64_t ticket_id = 0;
+  // The ticket the mail is about; none for a mail about an account (a sign-in link), which
+  // carries no [#NUMBER] tag, threads to nothing and never joins a thread.
+  std::optional<int64_t> ticket_id;
   std::string ticket_number;
   std::vector<mail::Address> to;
   std::vector<mail::Address> cc;

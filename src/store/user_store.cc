@@ -115,4 +115,34 @@ Result<std::optional<int64_t>> UserStore::find_token_user(const std::string& tok
   return std::optional<int64_t>(row->integer(0));
 }
 
+Result<void> UserStore::insert_sign_in_link(const std::string& token_hash, int64_t user_id, TimePoint created,
+                                            TimePoint expires) {
+  REDRESS_CHECK(c_.execute("INSERT INTO sign_in_links (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                           {token_hash, user_id, to_micros(created), to_micros(expires)}));
+  return {};
+}
+
+Result<std::optional<int64_t>> UserStore::spend_sign_in_link(const std::string& token_hash, TimePoint now) {
+  auto row = REDRESS_TRY(c_.query_one(
+      "UPDATE sign_in_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? "
+      "RETURNING user_id",
+      {to_micros(now), token_hash, to_micros(now)}));
+  if (!row) return std::optional<int64_t>();
+  return std::optional<int64_t>(row->integer(0));
+}
+
+Result<std::optional<SignInLinkRow>> UserStore::find_sign_in_link(const std::string& token_hash) {
+  auto row = REDRESS_TRY(
+      c_.query_one("SELECT user_id, expires_at, used_at FROM sign_in_links WHERE token_hash = ?", {token_hash}));
+  if (!row) return std::optional<SignInLinkRow>();
+  SignInLinkRow link{row->integer(0), from_micros(row->integer(1)), std::nullopt};
+  if (auto used = row->opt_integer(2)) link.used_at = from_micros(*used);
+  return std::optional<SignInLinkRow>(link);
+}
+
+Result<void> UserStore::delete_sign_in_links_expired_before(TimePoint before) {
+  REDRESS_CHECK(c_.execute("DELETE FROM sign_in_links WHERE expires_at < ?", {to_micros(before)}));
+  return {};
+}
+
 }  // namespace redress::store

@@ -16,6 +16,13 @@ struct SessionRow {
   TimePoint expires_at;
 };
 
+// A one-time sign-in link as stored: the token's hash only.
+struct SignInLinkRow {
+  int64_t user_id = 0;
+  TimePoint expires_at;
+  std::optional<TimePoint> used_at;
+};
+
 class UserStore {
  public:
   explicit UserStore(Connection& c) : c_(c) {}
@@ -41,6 +48,16 @@ class UserStore {
                                TimePoint created);
   // The user holding a token, if any.
   Result<std::optional<int64_t>> find_token_user(const std::string& token_hash);
+
+  Result<void> insert_sign_in_link(const std::string& token_hash, int64_t user_id, TimePoint created,
+                                   TimePoint expires);
+  // Marks the link used at now when it is neither used nor expired, and returns its user;
+  // nullopt (nothing changed) otherwise. One statement, so two concurrent uses cannot
+  // both spend it.
+  Result<std::optional<int64_t>> spend_sign_in_link(const std::string& token_hash, TimePoint now);
+  Result<std::optional<SignInLinkRow>> find_sign_in_link(const std::string& token_hash);
+  // Forgets links that expired before `before` (used or not).
+  Result<void> delete_sign_in_links_expired_before(TimePoint before);
 
  private:
   Connection& c_;

@@ -171,6 +171,13 @@ std::vector<CapturedMessage> captured_from(const std::filesystem::path& dir, con
   return out;
 }
 
+std::vector<CapturedMessage> CapturedInbox::since_last() {
+  auto all = captured_from(dir_, sender_);
+  std::vector<CapturedMessage> fresh(all.begin() + static_cast<std::ptrdiff_t>(std::min(seen_, all.size())), all.end());
+  seen_ = all.size();
+  return fresh;
+}
+
 void set_smtp_mode(const std::filesystem::path& dir, const std::string& sender, const std::string& mode) {
   std::filesystem::create_directories(dir / "modes");
   write_atomically(dir / "modes" / mode_file_name(sender), mode + "\n");

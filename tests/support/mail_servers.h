@@ -55,6 +55,20 @@ std::vector<CapturedMessage> captured_messages(const std::filesystem::path& dir)
 // Those whose envelope sender is `sender` (case-insensitive).
 std::vector<CapturedMessage> captured_from(const std::filesystem::path& dir, const std::string& sender);
 
+// The mails `sender` had delivered, a batch at a time: each call to since_last() returns
+// those captured after the previous call's, in arrival order.
+class CapturedInbox {
+ public:
+  CapturedInbox() = default;
+  CapturedInbox(std::filesystem::path dir, std::string sender) : dir_(std::move(dir)), sender_(std::move(sender)) {}
+  std::vector<CapturedMessage> since_last();
+
+ private:
+  std::filesystem::path dir_;
+  std::string sender_;
+  size_t seen_ = 0;
+};
+
 // How the capture server answers mail from `sender` (accept | tempfail | reject |
 // tempfail-data | reject-data); sender "" is the null sender <>.
 void set_smtp_mode(const std::filesystem::path& dir, const std::string& sender, const std::string& mode);
