@@ -192,7 +192,7 @@ trees=()
 # frames (mismatched-new-delete, an error under -Werror).
 if ((want_plain)); then
   if configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g0" \
-    -DREDRESS_SANITIZE=OFF; then
+    -DREDRESS_SANITIZE=OFF -DREDRESS_BROWSER_TESTS=ON; then
     trees+=(build)
   else
     problems+=("build/ did not build")
@@ -200,9 +200,11 @@ if ((want_plain)); then
 fi
 # Debug (-O0) rather than RelWithDebInfo: with ASan+UBSan a Beast-heavy file compiles
 # about 4x faster at -O0 (65 s against 290 s measured), which dominates on 2 cores.
+# No browser tests here: they test the pages, not memory, and run once, in the plain tree.
 if ((want_asan)) && ((${#problems[@]} == 0)); then
   # -g1: line tables are all the sanitizers' reports need.
-  if configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g1" -DREDRESS_SANITIZE=ON; then
+  if configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g1" -DREDRESS_SANITIZE=ON \
+    -DREDRESS_BROWSER_TESTS=OFF; then
     trees+=(build-asan)
   else
     problems+=("build-asan/ did not build")

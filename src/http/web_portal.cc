@@ -84,6 +84,12 @@ void add_portal_pages(const PageRoutes& add) {
   add("GET", "/portal/new", Access::kCustomer, [](WebCall& call) { return new_request_page(call, nlohmann::json::object()); });
   add("POST", "/portal/new", Access::kCustomer, create_request);
   add("GET", "/portal/requests/{id}", Access::kCustomer, [](WebCall& call) { return request_page(call, nlohmann::json::object()); });
+  // The link our mails carry (MailConfig::portal_url): the request's page for a customer,
+  // the ticket's for staff (an agent in copy).
+  add("GET", "/portal/tickets/{id}", Access::kSignedIn, [](WebCall& call) -> Result<Response> {
+    if (call.staff()) return redirect("/desk/tickets/" + url_encode(call.params.at("id")));
+    return redirect(page_path(call));
+  });
   add("POST", "/portal/requests/{id}/message", Access::kCustomer,
       [](WebCall& call) { return act(call, call.send("POST", api_path(call) + "/messages", {{"body", call.field("body")}})); });
   add("POST", "/portal/requests/{id}/transition", Access::kCustomer, [](WebCall& call) {

@@ -6,9 +6,19 @@
 namespace redress::http {
 namespace {
 
+// A user's start page: customers their requests, staff who process requests the queue,
+// other staff (viewers) the list of tickets, the queue being closed to them.
+std::string home_for(const nlohmann::json& user) {
+  if (user.value("role", "") == "customer") return "/portal";
+  for (const auto& r : user.value("rights", nlohmann::json::array())) {
+    if (r == "tickets.take") return "/desk";
+  }
+  return "/desk/tickets";
+}
+
 std::string home_of(const WebCall& call) {
   if (!call.signed_in()) return "/login";
-  return call.role() == "customer" ? "/portal" : "/desk";
+  return home_for(call.user);
 }
 
 // Only a path on this site: "next" comes from the address bar and must not send a
@@ -42,9 +52,7 @@ Result<Response> login(WebCall& call) {
     if (reply.status == 429) error["message"] = call.say("login_rate_limited");
     return login_page(call, std::move(error), reply.status);
   }
-  const std::string role = reply.body["user"].value("role", "");
-  const std::string home = role == "customer" ? "/portal" : "/desk";
-  return with_cookies(redirect(safe_next(call.field("next"), home)), reply);
+  return with_cookies(redirect(safe_next(call.field("next"), home_for(reply.body["user"]))), reply);
 }
 
 Result<Response> logout(WebCall& call) {

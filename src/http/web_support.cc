@@ -180,6 +180,9 @@ void add_common(const WebCall& call, nlohmann::json& values) {
     values["is_customer"] = call.role() == "customer";
     values["is_admin"] = call.role() == "admin";
     values["can_reports"] = call.has_right("reports.view");
+    // Nav links only to the pages this person can use (a viewer has no queue).
+    values["nav_can_process"] = call.has_right("tickets.take");
+    values["nav_can_create"] = call.has_right("tickets.write");
   }
 }
 

@@ -81,6 +81,12 @@ Result<Response> ticket_page(WebCall& call, nlohmann::json extra, int status = 2
     nlohmann::json v = {{"error", reply.error()}, {"nav", "tickets"}, {"id", call.params.at("id")}, {"title", call.say("ticket_locked_title")}};
     if (reply.body.is_object() && reply.body["error"].value("code", "") == "ticket_taken") {
       v["locked"] = true;
+      // The holder in the page's own words (the API's message is in English).
+      const auto details = reply.body["error"].value("details", nlohmann::json::object());
+      if (details.contains("holder")) {
+        v["holder"] = details["holder"];
+        v.erase("error");
+      }
       v["can_release"] = call.has_right("tickets.release");
       return render(call, "ticket_locked", std::move(v), reply.status);
     }
