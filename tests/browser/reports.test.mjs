@@ -1,5 +1,6 @@
-// Reports and administration pages: for now only that they open for the people they are
-// for and pass axe. Both pages are being built; their content is checked once it lands.
+// Reports (seed 000: "other users can always consult the Complaint or the Reports") and the
+// administration's front page: they open for the people they are for, pass axe, and the
+// reports show the figures of the tickets made in set-up as tables, charts and CSV.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as h from './harness.mjs';
@@ -14,8 +15,25 @@ before(async () => {
     users: [
       { email: 'vera@acme.example', name: 'Vera Viewer', role: 'viewer' },
       { email: 'admin@acme.example', name: 'Adam Admin', role: 'admin' },
+      { email: 'alice@acme.example', name: 'Alice Agent', role: 'agent' },
     ],
   });
+  // Three support requests today, one of them answered and closed by Alice.
+  const made = [];
+  for (const subject of ['Parcel lost', 'Invoice wrong', 'Password reset']) {
+    made.push(await redress.api('alice@acme.example', 'POST', '/api/v1/tickets', {
+      workflow: 'support-request', subject, description: subject + '.', channel: 'portal',
+      contacts: [{ email: 'carla@example.com', name: 'Carla', main: true }],
+    }));
+  }
+  const closed = made[0];
+  await redress.api('alice@acme.example', 'POST', `/api/v1/tickets/${closed.id}/take`);
+  await redress.api('alice@acme.example', 'POST', `/api/v1/tickets/${closed.id}/messages`,
+    { body: 'Found it, it arrives tomorrow.', visibility: 'public' });
+  const reasons = await redress.api('admin@acme.example', 'POST', '/api/v1/reasons',
+    { workflow: 'support-request', code: 'delivery', labels: { en: 'Delivery', fr: 'Livraison' } });
+  await redress.api('alice@acme.example', 'PATCH', `/api/v1/tickets/${closed.id}`, { reason: reasons.id });
+  await redress.api('alice@acme.example', 'POST', `/api/v1/tickets/${closed.id}/transitions`, { transition: 'close' });
   browser = await h.launchBrowser();
 });
 
@@ -36,12 +54,39 @@ test('a viewer opens the reports', h.story(async () => {
   await nav.getByRole('link', { name: 'Reports' }).click();
   await vera.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
   assert.ok(new URL(vera.url()).pathname === '/reports', vera.url());
+  // The figures: 3 created, 1 closed, 1 first response, by reason and channel.
+  assert.equal((await vera.locator('#total').textContent()).trim(), '3');
+  const row = (heading, label) => vera.getByRole('region', { name: heading }).getByRole('row', { name: new RegExp('^' + label + ' ') });
+  assert.match(await row('By reason', 'Delivery').textContent(), /1/);
+  assert.match(await row('By reason', '\\(no reason\\)').textContent(), /2/);
+  assert.match(await row('By channel', 'Portal').textContent(), /3/);
+  // Chart.js drew the five charts (the page marks how many it drew), each a canvas with a
+  // text alternative and the table beside it.
+  await vera.waitForFunction(() => document.documentElement.getAttribute('data-charts') === '5');
+  assert.equal(await vera.locator('canvas[role="img"][aria-label]').count(), 5);
   await h.checkA11y(vera, 'reports');
-  // TODO(reports): once the reports page is built, check here what seed 000 promises
-  // ("other users can always consult the Complaint or the Reports"): the counts by status,
-  // reason, assignee and channel for a few tickets made in set-up, the created-vs-closed
-  // and time-to-resolution charts (a <canvas> per chart, drawn by Chart.js, each with a
-  // text alternative or a table beside it), and the CSV export link.
+  // Filtering by workflow keeps the page and its figures consistent.
+  await vera.getByLabel('Workflow').selectOption('customer-complaint');
+  await h.submit(vera, vera.getByRole('button', { name: 'Filter' }));
+  assert.equal((await vera.locator('#total').textContent()).trim(), '0');
+  // The CSV export downloads the same figures.
+  await vera.getByLabel('Workflow').selectOption('');
+  await h.submit(vera, vera.getByRole('button', { name: 'Filter' }));
+  const [download] = await Promise.all([
+    vera.waitForEvent('download'),
+    vera.getByRole('link', { name: 'Download CSV' }).click(),
+  ]);
+  const csv = await new Promise((resolve, reject) => {
+    download.createReadStream().then((stream) => {
+      let text = '';
+      stream.on('data', (c) => { text += c; });
+      stream.on('end', () => resolve(text));
+      stream.on('error', reject);
+    }, reject);
+  });
+  assert.match(csv, /^table,key,label,value\r\n/);
+  assert.match(csv, /\r\ntotal,,,3\r\n/);
+  assert.match(csv, /\r\nby_reason,delivery,Delivery,1\r\n/);
   assert.deepEqual(h.pageProblems(vera), []);
 }));
 

@@ -88,8 +88,8 @@ test('David logs a complaint, acknowledges it in French with a CC, and the Inves
   // The history keeps both.
   await david.getByRole('link', { name: 'History' }).click();
   await david.getByRole('heading', { name: 'History', level: 2 }).waitFor();
-  const history = david.getByRole('list').filter({ hasText: 'under_investigation' });
-  await history.waitFor();
+  const history = david.getByRole('list').filter({ hasText: 'changed the status' });
+  await history.getByRole('listitem').filter({ hasText: 'David Moreau' }).filter({ hasText: 'Logged → Under Investigation' }).waitFor();
   await h.checkA11y(david, 'ticket-history');
   assert.deepEqual(h.pageProblems(david), []);
 }));

@@ -110,8 +110,8 @@ test('a complaint goes from the portal to Issue Resolved', h.story(async () => {
 
   // Sam sees it closed, and the history says Léa confirmed.
   await sam.getByRole('link', { name: 'History' }).click();
-  const history = sam.getByRole('list').filter({ hasText: 'closed' });
-  const confirmed = history.getByRole('listitem').filter({ hasText: 'Léa Roux' }).filter({ hasText: 'closed' });
+  const history = sam.getByRole('list').filter({ hasText: 'changed the status' });
+  const confirmed = history.getByRole('listitem').filter({ hasText: 'Léa Roux' }).filter({ hasText: '→ Closed' });
   await confirmed.waitFor();
   assert.match(await confirmed.textContent(), /confirm/);
   await sam.getByText('Closed', { exact: true }).first().waitFor();

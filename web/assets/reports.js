@@ -2,18 +2,25 @@
 // hold the same figures). Runs on a full load and after htmx swaps the page in.
 (function () {
   "use strict";
-  var charts = [];
+  // htmx runs this file again when it swaps a reports page in: one listener is enough.
+  if (window.redressReportsLoaded) { window.redressDrawReports(); return; }
+  window.redressReportsLoaded = true;
+
+  function chartOn(canvas, config) {
+    var old = Chart.getChart(canvas);
+    if (old) old.destroy();
+    return new Chart(canvas, config);
+  }
 
   function draw() {
     var block = document.getElementById("report-data");
     if (!block || typeof Chart === "undefined") return;
-    charts.forEach(function (c) { c.destroy(); });
-    charts = [];
+    var charts = [];
     var data = JSON.parse(block.textContent);
     var blue = "#0b4f9c", green = "#146c2e";
     var weekly = document.getElementById("chart-weekly");
     if (weekly) {
-      charts.push(new Chart(weekly, {
+      charts.push(chartOn(weekly, {
         type: "bar",
         data: {
           labels: data.weekly.labels,
@@ -28,7 +35,7 @@
     data.bars.forEach(function (b) {
       var canvas = document.getElementById(b.id);
       if (!canvas) return;
-      charts.push(new Chart(canvas, {
+      charts.push(chartOn(canvas, {
         type: "bar",
         data: { labels: b.labels, datasets: [{ label: b.label, data: b.counts, backgroundColor: blue }] },
         options: {
@@ -41,6 +48,7 @@
     document.documentElement.setAttribute("data-charts", String(charts.length));
   }
 
+  window.redressDrawReports = draw;
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw); else draw();
   document.addEventListener("htmx:afterSettle", draw);
 })();
