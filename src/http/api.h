@@ -105,6 +105,9 @@ class Api {
   Result<Response> create_template(Call&);
   Result<Response> get_template(Call&);
   Result<Response> patch_template(Call&);
+  Result<Response> preview_template(Call&);
+  Result<Response> list_mailboxes(Call&);       // api_mail.cc
+  Result<Response> list_review_sources(Call&);  // api_reviews.cc
 
   service::Context& ctx_;
   const ApiOptions options_;

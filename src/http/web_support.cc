@@ -178,7 +178,7 @@ void add_common(const WebCall& call, nlohmann::json& values) {
     values["me"] = call.user;
     values["is_staff"] = call.staff();
     values["is_customer"] = call.role() == "customer";
-    values["is_admin"] = call.role() == "admin";
+    values["is_admin"] = call.has_right("admin");
     values["can_reports"] = call.has_right("reports.view");
   }
 }
@@ -215,6 +215,27 @@ Result<Response> error_page(const WebCall& call, const ApiReply& reply) {
 nlohmann::json id_or_key(const std::string& s) {
   if (!s.empty() && s.size() < 18 && s.find_first_not_of("0123456789") == std::string::npos) return std::stoll(s);
   return s;
+}
+
+nlohmann::json options(const nlohmann::json& items, const std::string& id_key, const std::string& label_key,
+                       const std::string& selected) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& i : items) {
+    const std::string id = i[id_key].is_string() ? i[id_key].get<std::string>() : i[id_key].dump();
+    out.push_back({{"value", id}, {"label", i.value(label_key, id)}, {"selected", id == selected}});
+  }
+  return out;
+}
+
+nlohmann::json language_options(const WebCall& call, const std::string& selected) {
+  nlohmann::json out = nlohmann::json::array();
+  bool known = selected.empty();
+  for (const char* l : {"en", "fr"}) {
+    known = known || selected == l;
+    out.push_back({{"value", l}, {"label", call.say(std::string("language_") + l)}, {"selected", selected == l}});
+  }
+  if (!known) out.push_back({{"value", selected}, {"label", selected}, {"selected", true}});
+  return out;
 }
 
 bool assignable(const nlohmann::json& user) {

@@ -40,8 +40,9 @@ std::unique_ptr<TestApp> TestApp::start(EngineParam engine, std::string& skip_re
   so.max_body_bytes = static_cast<uint64_t>(settings.server.max_body_bytes);
   so.large_body_routes = {{"/api/v1/inbound/mail", static_cast<uint64_t>(settings.mail.max_message_bytes)}};
   so.max_header_bytes = static_cast<uint32_t>(settings.server.max_header_bytes);
-  auto* api = app->api_.get();
-  app->server_ = std::make_unique<http::Server>(so, [api](http::Request& r) { return api->dispatch(r); },
+  app->web_ = std::make_unique<http::Web>(*app->api_, *app->runtime_->context);
+  auto* web = app->web_.get();
+  app->server_ = std::make_unique<http::Server>(so, [web](http::Request& r) { return web->dispatch(r); },
                                                 app->metrics_.get());
   if (auto started = app->server_->start(); !started) {
     ADD_FAILURE() << started.error().message;
@@ -57,6 +58,7 @@ TestApp::~TestApp() {
   client_.reset();
   if (server_) server_->stop();
   server_.reset();
+  web_.reset();
   api_.reset();
   runner_.reset();
   runtime_.reset();

@@ -1,6 +1,7 @@
 #pragma once
-// A whole Redress server in the test process: a fresh database, the real services and
-// API on a real socket (127.0.0.1, free port), a FakeClock, and helpers to make accounts.
+// A whole Redress server in the test process: a fresh database, the real services, API
+// and web pages (dispatched as `serve` does) on a real socket (127.0.0.1, free port), a
+// FakeClock, and helpers to make accounts.
 #include <memory>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "http/api.h"
 #include "http/metrics.h"
 #include "http/server.h"
+#include "http/web.h"
 #include "support/http_client.h"
 #include "support/test_db.h"
 
@@ -57,6 +59,7 @@ class TestApp {
   std::unique_ptr<jobs::JobRunner> runner_;
   std::unique_ptr<http::Metrics> metrics_;
   std::unique_ptr<http::Api> api_;
+  std::unique_ptr<http::Web> web_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<HttpClient> client_;
 };
