@@ -177,6 +177,12 @@ constexpr Row kMatrix[] = {
   // Reports need reports.view: viewers' and admins' by default, not agents'.
   {"GET",    "/api/v1/reports",                       Target::kNone,  {401, 200, 403, 200, 403}},
   {"GET",    "/api/v1/reports/summary",               Target::kNone,  {401, 200, 403, 200, 403}},
+  // The preview reads like GET: staff see it rendered with sample values.
+  {"GET",    "/api/v1/templates/{id}/preview",        Target::kOwn,   {401, 200, 200, 200, 403}},
+  {"GET",    "/api/v1/templates/{id}/preview",        Target::kOther, {401, 404, 404, 404, 403}},
+  // The configured mailboxes and review sources (never their secrets) are the admin's to see.
+  {"GET",    "/api/v1/mailboxes",                     Target::kNone,  {401, 200, 403, 403, 403}},
+  {"GET",    "/api/v1/review-sources",                Target::kNone,  {401, 200, 403, 403, 403}},
   // Last, because they change who may act on the two tickets. The admin takes each
   // ticket, so the agent finds it taken (409); tickets.take is checked before the lookup.
   // Then the admin removes their assignment and the agent's release is a no-op.

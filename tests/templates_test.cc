@@ -191,6 +191,39 @@ TEST_P(TemplatesTest, TicketListsTheFittingTemplatesRenderedForIt) {
   EXPECT_EQ(call(agent_, "GET", "/api/v1/templates?ticket=" + number + "&include_inactive=true").status, 422);
 }
 
+TEST_P(TemplatesTest, PreviewRendersWithSampleValuesInTheTemplatesLanguageAndWritesNothing) {
+  const json fr = full_template();
+  const json en = create_template({{"name", "Facture corrigée"},
+                                   {"language", "en"},
+                                   {"subject", "About {{reason.label}}"},
+                                   {"body", "Hello {{contact.name}}, see {{portal_url}}"}});
+  const int64_t events_before = app_->count("events");
+
+  auto r = call(agent_, "GET", "/api/v1/templates/" + std::to_string(fr["id"].get<int64_t>()) + "/preview");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json p = r.json();
+  EXPECT_EQ(p["id"], fr["id"]);
+  EXPECT_EQ(p["language"], "fr");
+  const std::string number = p["values"]["ticket"]["number"];
+  EXPECT_FALSE(number.empty());
+  // The template's own reason, in its language; a value for every variable.
+  EXPECT_EQ(p["subject"], "Votre demande " + number + " : Facturation");
+  EXPECT_EQ(p["body"], "Bonjour Claire Dubois,\n\nNous avons corrigé votre facture (Colis arrivé abîmé), relance le "
+                       "2026-12-01T09:00:00Z.\nSuivi : https://desk.example.com/portal/tickets/" + number +
+                       "\nContact : claire.dubois@example.com\n\nSam Martin\nSam Martin\nService client");
+  EXPECT_EQ(p["missing"], json::array());
+
+  auto other = call(admin_, "GET", "/api/v1/templates/" + std::to_string(en["id"].get<int64_t>()) + "/preview");
+  ASSERT_EQ(other.status, 200) << other.body;
+  EXPECT_EQ(other.json()["subject"], "About Delivery") << "a template for every reason shows a sample reason";
+  EXPECT_EQ(other.json()["body"], "Hello Claire Dubois, see https://desk.example.com/portal/tickets/" + number);
+
+  EXPECT_EQ(call(customer_, "GET", "/api/v1/templates/" + std::to_string(fr["id"].get<int64_t>()) + "/preview").status,
+            403);
+  EXPECT_EQ(call(agent_, "GET", "/api/v1/templates/999999/preview").status, 404);
+  EXPECT_EQ(app_->count("events"), events_before);
+}
+
 TEST_P(TemplatesTest, BadTemplatesAreRefusedNamingEachFieldAndNothingIsWritten) {
   const int64_t events_before = app_->count("events");
   auto r = call(admin_, "POST", "/api/v1/templates",

@@ -38,6 +38,29 @@ Result<int> read_limit(const Request& r, int fallback, int max) {
   return static_cast<int>(*n);
 }
 
+std::string url_without_secrets(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  const size_t authority = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  std::string out = url.substr(0, authority);
+  std::string rest = url.substr(authority);
+  rest = rest.substr(0, rest.find_first_of("?#"));
+  // Userinfo ends at the authority's last '@'. Any '@' counts, in case a password holds a
+  // '/': a path with an '@' loses its start here rather than a password being shown.
+  if (const auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
+  return out + rest;
+}
+
+std::string host_of(const std::string& url) {
+  std::string clean = url_without_secrets(url);
+  if (const auto scheme_end = clean.find("://"); scheme_end != std::string::npos) clean = clean.substr(scheme_end + 3);
+  return clean.substr(0, clean.find('/'));
+}
+
+Result<void> require_admin(const service::Actor& actor, const std::string& what) {
+  if (!actor.has_right(domain::rights::kAdmin)) return fail(Error::forbidden(what + " is for admins", "right_missing"));
+  return {};
+}
+
 namespace {
 
 std::optional<service::Ref> to_ref(const std::optional<std::pair<std::optional<int64_t>, std::string>>& v) {
@@ -168,6 +191,9 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("GET", "/api/v1/reports", Auth::kRequired, &Api::report);
   // The name API.md gives the same report.
   route("GET", "/api/v1/reports/summary", Auth::kRequired, &Api::report);
+  route("GET", "/api/v1/templates/{id}/preview", Auth::kRequired, &Api::preview_template);
+  route("GET", "/api/v1/mailboxes", Auth::kRequired, &Api::list_mailboxes);
+  route("GET", "/api/v1/review-sources", Auth::kRequired, &Api::list_review_sources);
 }
 
 void Api::route(std::string method, std::string pattern, Auth auth, ApiHandler handler) {

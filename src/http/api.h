@@ -117,6 +117,9 @@ class Api {
   Response session_response(const service::NewSession& session) const;
   // 429 with Retry-After when any of keys is over its limit in login_limiter_.
   std::optional<Response> rate_limited(const std::vector<std::string>& keys, const std::string& message);
+  Result<Response> preview_template(Call&);
+  Result<Response> list_mailboxes(Call&);       // api_mail.cc
+  Result<Response> list_review_sources(Call&);  // api_reviews.cc
 
   service::Context& ctx_;
   const ApiOptions options_;

@@ -4,6 +4,7 @@
 #include "http/api.h"
 #include "http/api_support.h"
 #include "http/json_input.h"
+#include "service/mail_config.h"
 
 namespace redress::http {
 namespace {
@@ -101,6 +102,29 @@ Result<Response> Api::retry_failed_mail(Call& call) {
   if (!id) return fail(Error::not_found("failed mail"));
   auto taken = REDRESS_TRY(intake_.retry_failed(call.actor(), *id));
   return json_response(200, intake_json(taken));
+}
+
+// The [[mailboxes]] of the settings as an admin may see them: never the password (nor the
+// file holding it, nor credentials written into the URL).
+Result<Response> Api::list_mailboxes(Call& call) {
+  REDRESS_CHECK(require_admin(call.actor(), "the mailbox list"));
+  nlohmann::json items = nlohmann::json::array();
+  if (ctx_.mail) {
+    for (const auto& m : ctx_.mail->mailboxes) {
+      items.push_back({{"name", m.name},
+                       {"url", url_without_secrets(m.url)},
+                       {"host", host_of(m.url)},
+                       {"polled", !m.url.empty()},
+                       {"folder", m.folder},
+                       {"username", m.username},
+                       {"address", m.address},
+                       {"workflow", ctx_.mail->workflow_for(&m)},
+                       {"acknowledge", ctx_.mail->acknowledge_for(&m)},
+                       {"poll_seconds", m.poll_seconds},
+                       {"after", m.after}});
+    }
+  }
+  return json_response(200, {{"items", std::move(items)}});
 }
 
 }  // namespace redress::http

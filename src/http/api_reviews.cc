@@ -89,4 +89,20 @@ Result<Response> Api::inbound_review(Call& call) {
                         {"ticket", {{"id", taken.review.ticket_id}, {"number", taken.ticket_number}}}});
 }
 
+// The [[review_sources]] of the settings as an admin may see them: never the token the
+// platform posts with nor the secret replies are signed with.
+Result<Response> Api::list_review_sources(Call& call) {
+  REDRESS_CHECK(require_admin(call.actor(), "the review source list"));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& s : ctx_.review_sources) {
+    items.push_back({{"name", s.name},
+                     {"workflow", s.workflow},
+                     {"language", s.language},
+                     {"reply_url", url_without_secrets(s.reply_url)},
+                     {"replies", !s.reply_url.empty()},
+                     {"reply_timeout_seconds", s.reply_timeout_seconds}});
+  }
+  return json_response(200, {{"items", std::move(items)}});
+}
+
 }  // namespace redress::http

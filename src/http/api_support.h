@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "http/message.h"
+#include "service/context.h"
 
 namespace redress::http {
 
@@ -21,5 +22,14 @@ void refuse_unknown_params(const Request& r, const std::set<std::string>& known,
                            std::map<std::string, std::string>& errors);
 // The "limit" query parameter, fallback when absent; an error naming it when out of 1..max.
 Result<int> read_limit(const Request& r, int fallback, int max);
+
+// What an admin may see of a configured address: scheme, host, port and path, without the
+// user name and password it may carry, its query (webhook keys) or fragment.
+// "imaps://bot:secret@mail.example.com:993/x?k=1" -> "imaps://mail.example.com:993/x".
+std::string url_without_secrets(const std::string& url);
+// Its host and port: "mail.example.com:993"; "" for "".
+std::string host_of(const std::string& url);
+// 403 unless the caller holds the admin right.
+Result<void> require_admin(const service::Actor& actor, const std::string& what);
 
 }  // namespace redress::http

@@ -62,6 +62,15 @@ service::TemplateInput read_template(ObjectReader& in) {
   return t;
 }
 
+// The {id} of a template staff read. Staff first: a customer gets 403 whatever the id.
+Result<int64_t> staff_template_id(const Api::Call& call) {
+  if (!call.actor().has_right(domain::rights::kTicketsViewAll))
+    return fail(Error::forbidden("response templates are for staff", "right_missing"));
+  auto id = parse_positive(call.params.at("id"));
+  if (!id) return fail(Error::not_found("template"));
+  return *id;
+}
+
 }  // namespace
 
 Result<Response> Api::list_templates(Call& call) {
@@ -107,12 +116,8 @@ Result<Response> Api::create_template(Call& call) {
 }
 
 Result<Response> Api::get_template(Call& call) {
-  auto id = parse_positive(call.params.at("id"));
-  // Staff first: a customer gets 403 whatever the id.
-  if (!call.actor().has_right(domain::rights::kTicketsViewAll))
-    return fail(Error::forbidden("response templates are for staff", "right_missing"));
-  if (!id) return fail(Error::not_found("template"));
-  auto view = REDRESS_TRY(templates_.get(call.actor(), *id));
+  const int64_t id = REDRESS_TRY(staff_template_id(call));
+  auto view = REDRESS_TRY(templates_.get(call.actor(), id));
   return json_response(200, template_json(view, call.language()));
 }
 
@@ -127,6 +132,18 @@ Result<Response> Api::patch_template(Call& call) {
   REDRESS_CHECK(in.finish());
   auto updated = REDRESS_TRY(templates_.update(call.actor(), *id, input));
   return json_response(200, template_json(updated, call.language()));
+}
+
+Result<Response> Api::preview_template(Call& call) {
+  const int64_t id = REDRESS_TRY(staff_template_id(call));
+  auto preview = REDRESS_TRY(templates_.preview(call.actor(), id));
+  return json_response(200, {{"id", preview.view.tmpl.id},
+                             {"name", preview.view.tmpl.name},
+                             {"language", preview.view.tmpl.language},
+                             {"subject", preview.rendered.subject},
+                             {"body", preview.rendered.body},
+                             {"missing", preview.rendered.missing},
+                             {"values", preview.values}});
 }
 
 }  // namespace redress::http

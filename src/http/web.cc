@@ -127,7 +127,7 @@ struct Web::Impl {
     const bool allowed = access == Access::kAnyone || access == Access::kSignedIn ||
                          (access == Access::kStaff && call.staff()) ||
                          (access == Access::kCustomer && call.role() == "customer") ||
-                         (access == Access::kAdmin && call.role() == "admin") ||
+                         (access == Access::kAdmin && call.has_right("admin")) ||
                          (access == Access::kReports && call.has_right("reports.view"));
     if (!allowed) return finish(call, error_page(call, ApiReply{403, {{"error", {{"message", call.say("forbidden")}}}}, {}, {}, {}}));
 

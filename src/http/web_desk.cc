@@ -24,16 +24,6 @@ nlohmann::json workflows_of(const WebCall& call) {
   return reply.ok() ? reply.body["items"] : nlohmann::json::array();
 }
 
-nlohmann::json options(const nlohmann::json& items, const std::string& id_key, const std::string& label_key,
-                       const std::string& selected) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& i : items) {
-    const std::string id = i[id_key].is_string() ? i[id_key].get<std::string>() : i[id_key].dump();
-    out.push_back({{"value", id}, {"label", i.value(label_key, id)}, {"selected", id == selected}});
-  }
-  return out;
-}
-
 Result<Response> queue_page(WebCall& call, nlohmann::json extra) {
   auto reply = call.get("/api/v1/queue");
   if (!reply.ok()) return error_page(call, reply);
@@ -128,12 +118,7 @@ Result<Response> new_ticket_page(WebCall& call, nlohmann::json extra) {
   }
   auto reasons = call.get("/api/v1/reasons?workflow=" + url_encode(chosen));
   if (reasons.ok()) v["reasons"] = options(reasons.body["items"], "id", "label", call.field("reason"));
-  nlohmann::json langs = nlohmann::json::array();
-  const std::string lang = call.field("language").empty() ? call.lang : call.field("language");
-  for (const char* l : {"en", "fr"}) {
-    langs.push_back({{"value", l}, {"label", call.say(std::string("language_") + l)}, {"selected", lang == l}});
-  }
-  v["languages"] = std::move(langs);
+  v["languages"] = language_options(call, call.field("language").empty() ? call.lang : call.field("language"));
   for (const char* f : {"subject", "description", "contact_id", "contact_name", "contact_email", "cc_contacts"}) v[f] = call.field(f);
   if (auto id = call.field("contact_id"); !id.empty()) {
     auto contact = call.get("/api/v1/contacts/" + url_encode(id));

@@ -178,7 +178,7 @@ void add_common(const WebCall& call, nlohmann::json& values) {
     values["me"] = call.user;
     values["is_staff"] = call.staff();
     values["is_customer"] = call.role() == "customer";
-    values["is_admin"] = call.role() == "admin";
+    values["is_admin"] = call.has_right("admin");
     values["can_reports"] = call.has_right("reports.view");
     // Nav links only to the pages this person can use (a viewer has no queue).
     values["nav_can_process"] = call.has_right("tickets.take");
@@ -224,6 +224,27 @@ std::string channel_label(const WebCall& call, const std::string& channel) {
   const std::string key = "channel_" + channel;
   const std::string label = call.say(key);
   return label == key ? channel : label;
+}
+
+nlohmann::json options(const nlohmann::json& items, const std::string& id_key, const std::string& label_key,
+                       const std::string& selected) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& i : items) {
+    const std::string id = i[id_key].is_string() ? i[id_key].get<std::string>() : i[id_key].dump();
+    out.push_back({{"value", id}, {"label", i.value(label_key, id)}, {"selected", id == selected}});
+  }
+  return out;
+}
+
+nlohmann::json language_options(const WebCall& call, const std::string& selected) {
+  nlohmann::json out = nlohmann::json::array();
+  bool known = selected.empty();
+  for (const char* l : {"en", "fr"}) {
+    known = known || selected == l;
+    out.push_back({{"value", l}, {"label", call.say(std::string("language_") + l)}, {"selected", selected == l}});
+  }
+  if (!known) out.push_back({{"value", selected}, {"label", selected}, {"selected", true}});
+  return out;
 }
 
 bool assignable(const nlohmann::json& user) {

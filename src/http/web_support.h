@@ -79,6 +79,13 @@ Result<Response> error_page(const WebCall& call, const ApiReply& reply);
 // something the API will refuse by name).
 nlohmann::json id_or_key(const std::string& s);
 
+// <option>s for a select: {value, label, selected} from items' id_key and label_key.
+nlohmann::json options(const nlohmann::json& items, const std::string& id_key, const std::string& label_key,
+                       const std::string& selected);
+// <option>s for the languages of the UI (en, fr), in the page's words; a selected
+// language the UI does not know is listed too, so that saving a form keeps it.
+nlohmann::json language_options(const WebCall& call, const std::string& selected);
+
 // Staff who can hold a role on a ticket: active agents and admins.
 bool assignable(const nlohmann::json& user);
 

@@ -196,11 +196,7 @@ Result<Response> ticket_page(WebCall& call, nlohmann::json extra, int status = 2
   v["templates"] = std::move(tpl);
   if (extra.contains("reply_body")) v["reply_body"] = extra["reply_body"];
 
-  nlohmann::json langs = nlohmann::json::array();
-  for (const char* l : {"en", "fr"}) {
-    langs.push_back({{"value", l}, {"label", call.say(std::string("language_") + l)}, {"selected", t.value("language", "") == l}});
-  }
-  v["languages"] = std::move(langs);
+  v["languages"] = language_options(call, t.value("language", ""));
   v["can_block"] = call.has_right("messages.block");
   v.update(extra);
   return render(call, "ticket", std::move(v), status);

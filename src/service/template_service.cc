@@ -33,15 +33,24 @@ std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
-// The custom fields a template may name: those of the workflows its reasons belong to, or
-// of every workflow when it is for every reason.
+// The workflows a template is for: those its reasons belong to, or every workflow when it
+// is for every reason.
+std::vector<const workflow::WorkflowDef*> workflows_of(const workflow::WorkflowCatalog& workflows,
+                                                       const std::vector<domain::Reason>& reasons) {
+  std::vector<const workflow::WorkflowDef*> out;
+  for (const auto& wf : workflows.all()) {
+    if (reasons.empty() || std::ranges::any_of(reasons, [&](const auto& r) { return r.workflow == wf.id; }))
+      out.push_back(&wf);
+  }
+  return out;
+}
+
+// The custom fields a template may name: those of the workflows it is for.
 std::set<std::string> field_ids_for(const workflow::WorkflowCatalog& workflows,
                                     const std::vector<domain::Reason>& reasons) {
   std::set<std::string> out;
-  for (const auto& wf : workflows.all()) {
-    const bool used = reasons.empty() || std::ranges::any_of(reasons, [&](const auto& r) { return r.workflow == wf.id; });
-    if (!used) continue;
-    for (const auto& f : wf.fields) out.insert(f.id);
+  for (const auto* wf : workflows_of(workflows, reasons)) {
+    for (const auto& f : wf->fields) out.insert(f.id);
   }
   return out;
 }
@@ -117,6 +126,35 @@ Result<nlohmann::json> values_for(const Context& ctx, Connection& c, const Actor
     for (const auto& f : wf->fields) {
       if (auto it = t.fields.find(f.id); it != t.fields.end()) v["fields"][f.id] = field_text(*it);
     }
+  }
+  return v;
+}
+
+// A plausible value of a custom field for a preview, in language.
+std::string sample_field(const workflow::FieldDef& f, const std::string& language) {
+  if (f.type == "datetime") return "2026-12-01T09:00:00Z";
+  if (f.type == "number") return "3";
+  if (f.type == "boolean") return "true";
+  if (f.type == "choice" && !f.choices.empty()) return f.choices.front();
+  return workflow::label_in(f.labels, language, f.id);
+}
+
+// What a template is previewed with: a value for every variable it may use, in its
+// language. The number is one this server could give; the reason is the template's own.
+nlohmann::json sample_values(const Context& ctx, const std::string& language,
+                             const std::vector<domain::Reason>& reasons) {
+  const bool fr = language == "fr";
+  const std::string number = ctx.number_format.render(ctx.clock.now(), 42);
+  const std::string reason = reasons.empty() ? (fr ? "Livraison" : "Delivery") : reasons.front().label(language);
+  nlohmann::json v = nlohmann::json::object();
+  v["contact"] = {{"name", "Claire Dubois"}, {"email", "claire.dubois@example.com"}};
+  v["ticket"] = {{"number", number}, {"subject", fr ? "Colis arrivé abîmé" : "Parcel arrived damaged"}};
+  v["reason"] = {{"label", reason}};
+  v["portal_url"] = ctx.mail ? ctx.mail->portal_url(number) : "/portal/tickets/" + number;
+  v["agent"] = {{"name", "Sam Martin"}, {"signature", fr ? "Sam Martin\nService client" : "Sam Martin\nCustomer care"}};
+  v["fields"] = nlohmann::json::object();
+  for (const auto* wf : workflows_of(ctx.workflows, reasons)) {
+    for (const auto& f : wf->fields) v["fields"][f.id] = sample_field(f, language);
   }
   return v;
 }
@@ -226,6 +264,19 @@ Result<RenderedText> render_template_text(const std::string& text, const nlohman
                       : REDRESS_TRY(notify::MailTemplates::render_text(text, filled, what));
   return out;
 }
+
+namespace {
+
+// Subject and body rendered with values; what lacks a value listed once.
+Result<RenderedTemplate> render_template(const domain::ResponseTemplate& t, const nlohmann::json& values) {
+  auto subject = REDRESS_TRY(render_template_text(t.subject, values, "subject", true));
+  auto body = REDRESS_TRY(render_template_text(t.body, values, "body", false));
+  RenderedTemplate r{std::move(subject.text), std::move(body.text), std::move(subject.missing)};
+  add_unique(r.missing, std::move(body.missing));
+  return r;
+}
+
+}  // namespace
 
 Result<TemplateReply> render_reply(const Context& ctx, Connection& c, const Actor& actor, const domain::Ticket& t,
                                    int64_t template_id, const std::optional<std::string>& edited_body) {
@@ -372,16 +423,19 @@ Result<std::vector<TemplateView>> TemplateService::list(const Actor& actor, cons
       v.reasons = REDRESS_TRY(reasons_of(c, v.tmpl));
       if (ticket) {
         const auto values = REDRESS_TRY(values_for(ctx_, c, actor, *ticket, v.tmpl.language));
-        auto subject = REDRESS_TRY(render_template_text(v.tmpl.subject, values, "subject", true));
-        auto body = REDRESS_TRY(render_template_text(v.tmpl.body, values, "body", false));
-        RenderedTemplate r{std::move(subject.text), std::move(body.text), std::move(subject.missing)};
-        add_unique(r.missing, std::move(body.missing));
-        v.rendered = std::move(r);
+        v.rendered = REDRESS_TRY(render_template(v.tmpl, values));
       }
       out.push_back(std::move(v));
     }
     return out;
   });
+}
+
+Result<TemplatePreview> TemplateService::preview(const Actor& actor, int64_t id) {
+  auto view = REDRESS_TRY(get(actor, id));
+  auto values = sample_values(ctx_, view.tmpl.language, view.reasons);
+  auto rendered = REDRESS_TRY(render_template(view.tmpl, values));
+  return TemplatePreview{std::move(view), std::move(rendered), std::move(values)};
 }
 
 }  // namespace redress::service

@@ -46,6 +46,13 @@ struct TemplateView {
   std::optional<RenderedTemplate> rendered;  // when listed for a ticket
 };
 
+// A template rendered with sample values (an admin checking how it reads), and those values.
+struct TemplatePreview {
+  TemplateView view;
+  RenderedTemplate rendered;
+  nlohmann::json values;  // {"contact": {"name": ...}, ...}: what each variable stood for
+};
+
 // What a public reply written from a template carries.
 struct TemplateReply {
   int64_t template_id = 0;
@@ -67,6 +74,10 @@ class TemplateService {
   // Invalid for an unknown reason or filters that do not go together.
   Result<TemplateView> get(const Actor& actor, int64_t id);
   Result<std::vector<TemplateView>> list(const Actor& actor, const TemplateQuery& query);
+  // Need tickets.view_all. The template rendered in its own language with sample values
+  // (a contact "Claire Dubois", a ticket number in this server's format, the template's
+  // first reason, a value per custom field); NotFound for an unknown id. Writes nothing.
+  Result<TemplatePreview> preview(const Actor& actor, int64_t id);
 
  private:
   Context& ctx_;

@@ -1,6 +1,7 @@
 #pragma once
-// A whole Redress server in the test process: a fresh database, the real services and
-// API on a real socket (127.0.0.1, free port), a FakeClock, and helpers to make accounts.
+// A whole Redress server in the test process: a fresh database, the real services, API
+// and web pages (dispatched as `serve` does) on a real socket (127.0.0.1, free port), a
+// FakeClock, and helpers to make accounts.
 #include <memory>
 #include <string>
 
