@@ -1,6 +1,8 @@
 // The ticket page of the agent desk and every button on it. Each button is a form that
 // posts here; the handler turns it into one API call and shows the page again, with the
 // API's refusal in the page's error box when there is one (status kept).
+#include <map>
+
 #include "http/web_pages.h"
 #include "http/web_support.h"
 
@@ -73,6 +75,27 @@ nlohmann::json history_of(const WebCall& call, const nlohmann::json& status_labe
     e["details"] = std::move(details);
   }
   return items;
+}
+
+// A refusal naming what the ticket still lacks speaks of it as the qualification box does:
+// by its label, in the page's language, instead of the API's field names.
+void name_missing_fields(const WebCall& call, nlohmann::json& v) {
+  if (!v.contains("error") || !v["error"].contains("fields") || v["error"]["fields"].empty()) return;
+  std::map<std::string, std::string> labels;
+  for (const auto& m : v["ticket"]["qualification"].value("missing", nlohmann::json::array())) {
+    labels[m.value("field", "")] = m.value("label", "");
+  }
+  bool all_known = true;
+  for (auto& f : v["error"]["fields"]) {
+    auto it = labels.find(f.value("name", ""));
+    if (it == labels.end()) {
+      all_known = false;
+      continue;
+    }
+    f["name"] = it->second;
+    f["why"] = nullptr;
+  }
+  if (all_known) v["error"]["message"] = call.say("still_needed");
 }
 
 Result<Response> ticket_page(WebCall& call, nlohmann::json extra, int status = 200) {
@@ -199,6 +222,7 @@ Result<Response> ticket_page(WebCall& call, nlohmann::json extra, int status = 2
   v["languages"] = language_options(call, t.value("language", ""));
   v["can_block"] = call.has_right("messages.block");
   v.update(extra);
+  name_missing_fields(call, v);
   return render(call, "ticket", std::move(v), status);
 }
 

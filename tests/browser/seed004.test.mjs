@@ -85,11 +85,15 @@ test('a review is qualified, answered with a template through the platform, and 
   await qualification.locator('label[for=q-reason] .req').waitFor();
   await contact.getByText('Pas encore de contact.').waitFor();
 
-  // Closing now is refused, naming what is missing.
+  // Closing now is refused, naming what is missing in her language, as the qualification
+  // box does.
   await alice.getByRole('button', { name: 'Clôturer la demande' }).click();
   const refusal = alice.getByRole('alert');
   await refusal.waitFor();
-  for (const field of ['reason', 'contact', 'public_reply']) await refusal.getByText(field, { exact: true }).waitFor();
+  await refusal.getByText('Impossible pour l\'instant. Il manque encore :').waitFor();
+  for (const label of ['Motif', 'Contact', 'Réponse au client (ou une note expliquant pourquoi)']) {
+    await refusal.getByText(label, { exact: true }).waitFor();
+  }
   await h.checkA11y(alice, 'ticket-close-refused-fr');
 
   // The reason ("motif").
