@@ -354,6 +354,24 @@ TEST_F(WebTest, SigningOutEndsTheSession) {
   EXPECT_EQ(b.get("/desk").status, 303);
 }
 
+TEST_F(WebTest, ASessionEndsAfterTwoIdleHoursAndLivesWhileUsedUpToItsLimit) {
+  Browser idle(*app_), busy(*app_);
+  idle.sign_in("agent@example.com", agent_.password);
+  busy.sign_in("agent@example.com", agent_.password);
+  // The busy agent opens a page every 90 minutes; the idle one does nothing for 2.5 hours.
+  app_->clock().advance(std::chrono::minutes(90));
+  EXPECT_EQ(busy.get("/desk").status, 200);
+  app_->clock().advance(std::chrono::minutes(60));
+  EXPECT_EQ(idle.get("/desk").status, 303);  // [auth] session_idle_minutes = 120 by default
+  for (int i = 0; i < 6; ++i) {               // up to 10.5 hours after signing in
+    EXPECT_EQ(busy.get("/desk").status, 200) << "after " << 150 + 90 * i << " minutes";
+    app_->clock().advance(std::chrono::minutes(90));
+  }
+  // Used all along, it still ends session_ttl_hours (12) after signing in.
+  app_->clock().advance(std::chrono::minutes(60));  // 12 h 30 min
+  EXPECT_EQ(busy.get("/desk").status, 303);
+}
+
 TEST_F(WebTest, AnEndedSessionSendsBackToTheLoginSayingSo) {
   Browser b(*app_);
   b.sign_in("agent@example.com", agent_.password);

@@ -53,6 +53,7 @@ Result<std::unique_ptr<Runtime>> open_runtime(const Settings& settings, const Cl
       settings.auth.session_ttl_hours, rt->mail.get(), settings.messages});
   rt->context->taker_inactive_hours = settings.queue.taker_inactive_hours;
   rt->context->review_sources = settings.review_sources;
+  rt->context->session_idle_minutes = settings.auth.session_idle_minutes;
   return rt;
 }
 

@@ -44,6 +44,8 @@ const std::vector<Setting>& settings_table() {
        [](Settings& s, const std::string& v) { s.tickets.number_format = v; }, {}, {}},
       {"auth", "session_ttl_hours", Kind::kInt, {},
        [](Settings& s, int64_t v) { s.auth.session_ttl_hours = static_cast<int>(v); }, {}},
+      {"auth", "session_idle_minutes", Kind::kInt, {},
+       [](Settings& s, int64_t v) { s.auth.session_idle_minutes = static_cast<int>(v); }, {}},
       {"auth", "login_attempts_per_minute", Kind::kInt, {},
        [](Settings& s, int64_t v) { s.auth.login_attempts_per_minute = static_cast<int>(v); }, {}},
       {"auth", "password_cost", Kind::kString,
@@ -156,6 +158,8 @@ Result<void> validate(const Settings& s, const Origins& origins) {
   if (s.database.pool_size < 1 || s.database.pool_size > 1024) return bad("database.pool_size: must be 1..1024");
   if (s.tickets.number_format.find("{seq") == std::string::npos)
     return bad("tickets.number_format: must contain {seq} or {seq:0N}");
+  if (s.auth.session_ttl_hours < 1) return bad("auth.session_ttl_hours: must be positive");
+  if (s.auth.session_idle_minutes < 1) return bad("auth.session_idle_minutes: must be positive");
   if (s.auth.password_cost != "interactive" && s.auth.password_cost != "moderate" && s.auth.password_cost != "min")
     return bad("auth.password_cost: must be interactive, moderate or min");
   if (s.log.level != "trace" && s.log.level != "debug" && s.log.level != "info" && s.log.level != "warn" &&

@@ -32,7 +32,8 @@ struct TicketSettings {
 };
 
 struct AuthSettings {
-  int session_ttl_hours = 12;
+  int session_ttl_hours = 12;   // a session ends this long after sign-in at the latest
+  int session_idle_minutes = 120;  // and sooner when its browser makes no request for this long
   int login_attempts_per_minute = 10;
   // "interactive" for production; "min" makes test suites with many logins fast.
   std::string password_cost = "interactive";

@@ -17,12 +17,18 @@ domain::Event user_event(const Actor& actor, TimePoint at, int64_t user_id, std:
   return event_by(actor, at, "user", user_id, std::move(kind), std::move(data));
 }
 
+// A session lives while its browser uses it: each use moves its end to idle minutes
+// later, never past session_ttl_hours after sign-in.
+TimePoint session_expiry(const Context& ctx, TimePoint created, TimePoint now) {
+  return std::min(now + std::chrono::minutes(ctx.session_idle_minutes), created + std::chrono::hours(ctx.session_ttl_hours));
+}
+
 }  // namespace
 
 Result<NewSession> open_session(const Context& ctx, store::Connection& c, const domain::User& user,
                                 const std::string& via) {
   const auto now = ctx.clock.now();
-  NewSession s{crypto::random_token(), crypto::random_token(), now + std::chrono::hours(ctx.session_ttl_hours), user};
+  NewSession s{crypto::random_token(), crypto::random_token(), session_expiry(ctx, now, now), user};
   REDRESS_CHECK(store::UserStore(c).insert_session(crypto::sha256_hex(s.cookie_value), user.id, s.csrf_token, now,
                                                    s.expires_at));
   REDRESS_CHECK(store::EventStore(c).append(user_event(Actor::of(user), now, user.id, "session.login", {{"via", via}})));
@@ -212,8 +218,17 @@ Result<std::optional<ResolvedSession>> AccountService::resolve_session(const std
     if (!s) return std::optional<ResolvedSession>();
     auto u = REDRESS_TRY(users.find(s->user_id));
     if (!u || !u->active) return std::optional<ResolvedSession>();
-    return std::optional<ResolvedSession>(ResolvedSession{std::move(*u), s->csrf_token});
+    return std::optional<ResolvedSession>(ResolvedSession{std::move(*u), s->csrf_token, s->created_at, s->expires_at});
   });
+  // Sliding end: written at most once a minute per session, so a busy page costs no write.
+  if (resolved && *resolved) {
+    const auto next = session_expiry(ctx_, (*resolved)->created_at, now);
+    if (next - (*resolved)->expires_at >= std::chrono::minutes(1)) {
+      REDRESS_CHECK(ctx_.db.transact(store::TxMode::kWrite, [&](store::Connection& c) {
+        return store::UserStore(c).extend_session(hash, next);
+      }));
+    }
+  }
   if (resolved && *resolved) note_activity((*resolved)->user);
   return resolved;
 }

@@ -40,6 +40,8 @@ struct NewSession {
 struct ResolvedSession {
   domain::User user;
   std::string csrf_token;
+  TimePoint created_at;
+  TimePoint expires_at;
 };
 
 // In the caller's write transaction: a new browser session for user (cookie value and CSRF

@@ -28,6 +28,7 @@ struct Context {
   MessageSettings messages;          // [messages]: length limit, author shown to customers
   int taker_inactive_hours = 72;     // [queue]: see QueueSettings
   std::vector<ReviewSourceSettings> review_sources{};  // [[review_sources]] (seed 004)
+  int session_idle_minutes = 120;  // [auth]: a session unused this long ends (session_ttl_hours caps it)
 };
 
 // Who asks. A user for HTTP requests; "cli" or "system" (timers, mail intake) otherwise.

@@ -90,10 +90,17 @@ Result<void> UserStore::insert_session(const std::string& id_hash, int64_t user_
 
 Result<std::optional<SessionRow>> UserStore::find_session(const std::string& id_hash, TimePoint now) {
   auto row = REDRESS_TRY(c_.query_one(
-      "SELECT user_id, csrf_token, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?",
+      "SELECT user_id, csrf_token, expires_at, created_at FROM sessions WHERE id_hash = ? AND expires_at > ?",
       {id_hash, to_micros(now)}));
   if (!row) return std::optional<SessionRow>();
-  return std::optional<SessionRow>(SessionRow{row->integer(0), row->text(1), from_micros(row->integer(2))});
+  return std::optional<SessionRow>(
+      SessionRow{row->integer(0), row->text(1), from_micros(row->integer(2)), from_micros(row->integer(3))});
+}
+
+Result<void> UserStore::extend_session(const std::string& id_hash, TimePoint expires_at) {
+  REDRESS_CHECK(c_.execute("UPDATE sessions SET expires_at = ? WHERE id_hash = ? AND expires_at < ?",
+                           {to_micros(expires_at), id_hash, to_micros(expires_at)}));
+  return {};
 }
 
 Result<void> UserStore::delete_session(const std::string& id_hash) {

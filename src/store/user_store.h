@@ -14,6 +14,7 @@ struct SessionRow {
   int64_t user_id = 0;
   std::string csrf_token;
   TimePoint expires_at;
+  TimePoint created_at;
 };
 
 // A one-time sign-in link as stored: the token's hash only.
@@ -43,6 +44,7 @@ class UserStore {
                               TimePoint created, TimePoint expires);
   Result<std::optional<SessionRow>> find_session(const std::string& id_hash, TimePoint now);
   Result<void> delete_session(const std::string& id_hash);
+  Result<void> extend_session(const std::string& id_hash, TimePoint expires_at);
 
   Result<int64_t> insert_token(int64_t user_id, const std::string& token_hash, const std::string& label,
                                TimePoint created);
