@@ -31,15 +31,22 @@ cookie="Cookie: redress_session=$session"
 number=$(curl -sf -H "Authorization: Bearer $gate" "$url/api/v1/tickets?limit=1" | sed -n 's/.*"number":"\([^"]*\)".*/\1/p' | head -1)
 page="$work/ticket.html"
 curl -sf -H "$cookie" -o "$page" "$url/desk/tickets/$number"
-html=$(wc -c <"$page")
+# Bytes on the wire as a browser gets them (gzip accepted), and without compression.
+wire() { curl -sf --compressed -o /dev/null -w '%{size_download}' "$@"; }
+plain() { curl -sf -o /dev/null -w '%{size_download}' "$@"; }
+html=$(wire -H "$cookie" "$url/desk/tickets/$number")
+html_plain=$(plain -H "$cookie" "$url/desk/tickets/$number")
 assets=0
+assets_plain=0
 for a in $(grep -o '/assets/[^"]*' "$page" | sort -u); do
-  assets=$((assets + $(curl -sf "$url$a" | wc -c)))
+  assets=$((assets + $(wire "$url$a")))
+  assets_plain=$((assets_plain + $(plain "$url$a")))
 done
-queue_bytes=$(curl -sf -H "$cookie" "$url/desk" | wc -c)
+queue_bytes=$(wire -H "$cookie" "$url/desk")
 echo
-echo "ticket page $number: HTML $html bytes; its assets (CSS, htmx) $assets bytes, cached for a year after the"
-echo "first visit; first view $((html + assets)) bytes, every later page only its HTML. Queue page HTML: $queue_bytes bytes."
+echo "ticket page $number, bytes transferred with gzip (without): HTML $html ($html_plain); its assets (CSS,"
+echo "htmx) $assets ($assets_plain), cached for a year after the first visit. First view $((html + assets)) bytes,"
+echo "every later ticket page only its HTML. Queue page HTML: $queue_bytes bytes."
 echo
 echo "GET /desk (the queue, 50 of $tickets waiting), ${duration}s, 1 connection"
 wrk -t1 -c1 -d"${duration}s" --latency -H "$cookie" "$url/desk"

@@ -1,5 +1,7 @@
 #include "http/web_support.h"
 
+#include <set>
+
 #include "core/embedded.h"
 #include "http/pages.h"
 #include "http/web_pages.h"
@@ -191,9 +193,18 @@ void add_common(const WebCall& call, nlohmann::json& values) {
 Result<Response> render(const WebCall& call, const std::string& page, nlohmann::json values, int status) {
   add_common(call, values);
   if (!values.contains("title")) values["title"] = call.say(page + "_title");
-  values["content"] = REDRESS_TRY(render_text(page, values));
-  values["nav_" + values.value("nav", page)] = true;
-  return html(status, REDRESS_TRY(render_text("layout", values)));
+  // The layout gets only what it shows: converting a page's rows for mustache a second
+  // time was a good part of a list page's cost.
+  static const std::set<std::string> kLayoutKeys = {"lang", "title", "t", "assets", "signed_in", "me", "is_staff",
+                                                    "is_customer", "is_admin", "can_reports", "csrf", "subnav",
+                                                    "has_subnav"};
+  nlohmann::json layout = nlohmann::json::object();
+  for (auto& [key, value] : values.items()) {
+    if (kLayoutKeys.contains(key) || key.starts_with("nav_")) layout[key] = value;
+  }
+  layout["nav_" + values.value("nav", page)] = true;
+  layout["content"] = REDRESS_TRY(render_text(page, values));
+  return html(status, REDRESS_TRY(render_text("layout", layout)));
 }
 
 Result<Response> render_fragment(const WebCall& call, const std::string& page, nlohmann::json values) {
