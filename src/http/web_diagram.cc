@@ -34,18 +34,18 @@ int label_width(const std::string& s) { return static_cast<int>(std::ceil(text_l
 // in the column after the last.
 std::map<std::string, int> columns_of(const WorkflowDef& wf) {
   std::map<std::string, int> column;
-  std::deque<std::string> todo;
+  std::deque<std::string> frontier;
   if (wf.status(wf.start_status)) {
     column[wf.start_status] = 0;
-    todo.push_back(wf.start_status);
+    frontier.push_back(wf.start_status);
   }
-  while (!todo.empty()) {
-    const std::string s = todo.front();
-    todo.pop_front();
+  while (!frontier.empty()) {
+    const std::string s = frontier.front();
+    frontier.pop_front();
     for (const auto& t : wf.transitions) {
       if (std::ranges::find(t.from, s) == t.from.end() || column.contains(t.to) || !wf.status(t.to)) continue;
       column[t.to] = column[s] + 1;
-      todo.push_back(t.to);
+      frontier.push_back(t.to);
     }
   }
   int last = -1;

@@ -90,11 +90,7 @@ Result<Response> use_link(WebCall& call) {
 
 Result<Response> profile_page(WebCall& call, nlohmann::json extra) {
   nlohmann::json v = {{"user", call.user}, {"nav", "profile"}};
-  nlohmann::json langs = nlohmann::json::array();
-  for (const char* l : {"en", "fr"}) {
-    langs.push_back({{"code", l}, {"label", call.say(std::string("language_") + l)}, {"selected", call.user.value("language", "") == l}});
-  }
-  v["languages"] = std::move(langs);
+  v["languages"] = language_options(call, call.user.value("language", ""));
   v.update(extra);
   return render(call, "profile", std::move(v), extra.contains("error") ? 422 : 200);
 }

@@ -1,6 +1,6 @@
 // Reports (seed 000: "other users can always consult the Complaint or the Reports") and the
-// administration's front page: they open for the people they are for, pass axe, and the
-// reports show the figures of the tickets made in set-up as tables, charts and CSV.
+// administration: they open for the people they are for, pass axe, the reports show the
+// figures of the tickets made in set-up as tables, charts and CSV, and a workflow is drawn.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as h from './harness.mjs';
@@ -96,7 +96,15 @@ test('an admin opens the administration', h.story(async () => {
   await adam.getByRole('link', { name: 'Admin', exact: true }).click();
   await adam.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
   await h.checkA11y(adam, 'admin');
-  // TODO(admin): once the administration pages are built, walk what an admin does there
-  // (users and rights, reasons, templates, routing table) by clicking.
+  // From the section menu to a workflow drawn as a diagram: one box per status.
+  await adam.getByRole('navigation', { name: 'Administration sections' }).getByRole('link', { name: 'Workflows' }).click();
+  await adam.getByRole('heading', { name: 'Workflows', level: 1 }).waitFor();
+  await adam.getByRole('link', { name: 'Support request' }).click();
+  const diagram = adam.locator('svg[role="img"]');
+  await diagram.waitFor();
+  const statuses = await redress.api('admin@acme.example', 'GET', '/api/v1/workflows');
+  const support = statuses.items.find((w) => w.id === 'support-request');
+  for (const st of support.statuses) await diagram.getByText(st.label, { exact: true }).first().waitFor();
+  await h.checkA11y(adam, 'admin-workflow');
   assert.deepEqual(h.pageProblems(adam), []);
 }));
