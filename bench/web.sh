@@ -19,14 +19,7 @@ start_server --db "$db_url"   # sets url
 
 open_requests_by_mail "$tickets" "$gate"
 
-# Sign in as a browser does: the login page sets the form cookie and carries its token.
-jar="$work/cookies"
-token=$(curl -sf -c "$jar" -b "$jar" "$url/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)
-curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$token" --data-urlencode "email=agent@bench.example" \
-  --data-urlencode "password=bench-password-1" "$url/login"
-session=$(awk '$6 == "redress_session" {print $7}' "$jar")
-[[ -n "$session" ]] || { echo "sign-in failed" >&2; exit 1; }
-cookie="Cookie: redress_session=$session"
+browser_sign_in agent@bench.example bench-password-1   # sets cookie
 
 number=$(curl -sf -H "Authorization: Bearer $gate" "$url/api/v1/tickets?limit=1" | sed -n 's/.*"number":"\([^"]*\)".*/\1/p' | head -1)
 page="$work/ticket.html"

@@ -1,11 +1,14 @@
 #include "app/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
 #include <iostream>
 #include <string>
 
 #include <unistd.h>
 
+#include "app/generate.h"
 #include "app/import_reviews.h"
 #include "app/runtime.h"
 #include "app/mailgate.h"
@@ -101,6 +104,13 @@ int run_cli(int argc, char** argv) {
   import_reviews_cmd->add_option("FILE", import_options.file, "CSV with a header row")->required();
   import_reviews_cmd->add_option("--source", import_options.source, "the [[review_sources]] name")->required();
 
+  auto* generate_cmd = app.add_subcommand("generate", "fill the database with generated tickets (benchmarks, trials)");
+  add_common(generate_cmd, common);
+  GenerateOptions generate_options;
+  generate_cmd->add_option("--tickets", generate_options.tickets, "how many tickets to add")->required();
+  generate_cmd->add_option("--seed", generate_options.seed, "random seed: the same seed makes the same data");
+  generate_cmd->add_option("--agents", generate_options.agents, "agents sharing the tickets (default 20)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -156,6 +166,16 @@ int run_cli(int argc, char** argv) {
     auto token = service::AccountService(*(*rt)->context).create_token(service::Actor::cli(), token_email, token_label);
     if (!token) return report(token.error());
     std::cout << *token << "\n";
+    return 0;
+  }
+  if (generate_cmd->parsed()) {
+    generate_options.progress_bar = isatty(STDERR_FILENO) != 0;
+    auto sum = generate(**rt, generate_options, std::cerr);
+    if (!sum) return report(sum.error());
+    std::printf("generated %lld tickets, %lld contacts, %lld messages, %lld history events in %.1f s (%.0f tickets/s)\n",
+                static_cast<long long>(sum->tickets), static_cast<long long>(sum->contacts),
+                static_cast<long long>(sum->messages), static_cast<long long>(sum->events), sum->seconds,
+                static_cast<double>(sum->tickets) / std::max(sum->seconds, 1e-3));
     return 0;
   }
   if (import_reviews_cmd->parsed()) {

@@ -69,6 +69,19 @@ void add_with_parts(std::string& doc, const std::string& email) {
 
 }  // namespace
 
+std::string search_document(const std::string& number, const std::string& subject, const std::string& description,
+                            const std::vector<SearchContact>& contacts, const std::vector<std::string>& bodies) {
+  std::string doc;
+  add_with_parts(doc, number);
+  doc += ' ' + subject + ' ' + description;
+  for (const auto& c : contacts) {
+    doc += ' ' + c.name;
+    if (c.email) add_with_parts(doc, *c.email);
+  }
+  for (const auto& b : bodies) doc += ' ' + b;
+  return doc;
+}
+
 std::string full_text_query(Engine engine, const std::string& text) {
   std::string q;
   for (const auto& w : words_of(text)) {
@@ -310,18 +323,15 @@ Result<bool> TicketStore::has_contact_email(int64_t ticket_id, const std::string
 Result<void> TicketStore::reindex(int64_t ticket_id) {
   auto t = REDRESS_TRY(c_.query_one("SELECT subject, description, number FROM tickets WHERE id = ?", {ticket_id}));
   if (!t) return fail(Error::not_found("ticket"));
-  std::string doc;
-  add_with_parts(doc, t->text(2));
-  doc += ' ' + t->text(0) + ' ' + t->text(1);
-  auto contacts = REDRESS_TRY(c_.query(
+  auto contact_rows = REDRESS_TRY(c_.query(
       "SELECT c.name, c.email FROM ticket_contacts tc JOIN contacts c ON c.id = tc.contact_id WHERE tc.ticket_id = ?",
       {ticket_id}));
-  for (const auto& r : contacts) {
-    doc += ' ' + r.text(0);
-    if (auto e = r.opt_text(1)) add_with_parts(doc, *e);
-  }
-  auto messages = REDRESS_TRY(c_.query("SELECT body FROM messages WHERE ticket_id = ? ORDER BY id", {ticket_id}));
-  for (const auto& r : messages) doc += ' ' + r.text(0);
+  std::vector<SearchContact> contacts;
+  for (const auto& r : contact_rows) contacts.push_back({r.text(0), r.opt_text(1)});
+  auto message_rows = REDRESS_TRY(c_.query("SELECT body FROM messages WHERE ticket_id = ? ORDER BY id", {ticket_id}));
+  std::vector<std::string> bodies;
+  for (const auto& r : message_rows) bodies.push_back(r.text(0));
+  const std::string doc = search_document(t->text(2), t->text(0), t->text(1), contacts, bodies);
   if (c_.engine() == Engine::kSqlite) {
     REDRESS_CHECK(c_.execute("DELETE FROM ticket_search WHERE rowid = ?", {ticket_id}));
     REDRESS_CHECK(c_.execute("INSERT INTO ticket_search (rowid, document) VALUES (?, ?)", {ticket_id, doc}));

@@ -85,4 +85,14 @@ class TicketStore {
 // empty when the text has no words.
 std::string full_text_query(Engine engine, const std::string& text);
 
+// The text a ticket is found by: its number, subject, description, contacts' names and
+// addresses (numbers and addresses also in parts) and every message body. reindex and
+// bulk loads (redress generate) both build it here, so they index alike.
+struct SearchContact {
+  std::string name;
+  std::optional<std::string> email;
+};
+std::string search_document(const std::string& number, const std::string& subject, const std::string& description,
+                            const std::vector<SearchContact>& contacts, const std::vector<std::string>& bodies);
+
 }  // namespace redress::store

@@ -36,6 +36,7 @@ class TestApp {
   FakeClock& clock() { return clock_; }
   service::Context& context() { return *runtime_->context; }
   store::Database& db() { return *runtime_->db; }
+  app::Runtime& runtime() { return *runtime_; }
   const http::Api& api() const { return *api_; }
   // Not started: tests run due jobs with run_due_once() after moving the FakeClock.
   jobs::JobRunner& runner() { return *runner_; }
