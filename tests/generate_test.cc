@@ -72,11 +72,14 @@ TEST_P(GenerateTest, WritesTicketsTheProductReadsLikeItsOwn) {
     statuses[r.text(0)].insert(r.text(1));
     closed += wf->is_closed(r.text(1)) ? 1 : 0;
   }
+  // Like a desk that keeps up: nearly all of it closed, the open part spread over statuses.
   EXPECT_EQ(statuses.size(), 3u);
+  size_t pairs = 0;
+  for (const auto& [wf, seen] : statuses) pairs += seen.size();
+  EXPECT_GE(pairs, 7u);
   EXPECT_GE(statuses["support-request"].size(), 3u);
-  EXPECT_GE(statuses["customer-complaint"].size(), 3u);
-  EXPECT_GT(closed, 150);
-  EXPECT_LT(closed, 550);
+  EXPECT_GT(closed, 480);
+  EXPECT_LT(closed, 590);
 
   // Contacts recur, both languages, every ticket has its creation in the history and a message.
   EXPECT_LT(scalar("SELECT COUNT(DISTINCT main_contact_id) FROM tickets" + generated), 540);
@@ -89,8 +92,8 @@ TEST_P(GenerateTest, WritesTicketsTheProductReadsLikeItsOwn) {
                    " AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id)"),
             0);
   EXPECT_GT(sum.messages, 2 * 600);
-  EXPECT_GT(scalar("SELECT COUNT(*) FROM tickets" + generated + " AND taken_by IS NOT NULL"), 20);
-  EXPECT_GT(scalar("SELECT COUNT(*) FROM tickets" + generated + " AND customer_waiting_since IS NOT NULL"), 20);
+  EXPECT_GE(scalar("SELECT COUNT(*) FROM tickets" + generated + " AND taken_by IS NOT NULL"), 5);
+  EXPECT_GE(scalar("SELECT COUNT(*) FROM tickets" + generated + " AND customer_waiting_since IS NOT NULL"), 5);
 
   // The API shows one, with its history; search finds it by its contact and by a French word.
   const auto last = rows("SELECT t.id, t.number, c.email FROM tickets t JOIN contacts c ON c.id = t.main_contact_id"

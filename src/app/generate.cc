@@ -87,7 +87,7 @@ class ChunkWriter {
         contacts_(c, "contacts", {"id", "name", "email", "language", "customer_id", "created_at"}),
         tickets_(c, "tickets", ticket_columns(c.engine()), ticket_row(c.engine())),
         ticket_contacts_(c, "ticket_contacts", {"ticket_id", "contact_id", "position"}),
-        assignees_(c, "ticket_assignees", {"ticket_id", "role", "user_id"}),
+        assignees_(c, "ticket_assignees", {"ticket_id", "role", "user_id", "ticket_open"}),
         messages_(c, "messages",
                   {"id", "ticket_id", "kind", "visibility", "author_user_id", "author_contact_id", "body", "created_at"}),
         events_(c, "events",
@@ -202,9 +202,11 @@ class ChunkWriter {
 Result<void> ChunkWriter::ticket(int64_t index, int64_t total) {
   const int64_t id = next_ticket_++;
   bodies_.clear();
-  // Older tickets are more likely done with: age 1 is the first ticket, 0 the last.
-  const double age = 1.0 - static_cast<double>(index) / static_cast<double>(total);
   const auto step = (plan_.end - plan_.start) / total;
+  // As on a desk that keeps up: a request older than two months is almost always closed;
+  // younger ones are closed the more often the older they are (a fifth of today's).
+  const auto days_old = std::chrono::duration_cast<std::chrono::days>(plan_.end - (plan_.start + step * index)).count();
+  const int close_per_mille = days_old >= 60 ? 975 : 200 + static_cast<int>(775 * days_old / 60);
   const TimePoint created = plan_.start + step * index + std::chrono::microseconds(uniform(rng_, 0, 1'000'000));
   TimePoint at = created;
 
@@ -289,7 +291,7 @@ Result<void> ChunkWriter::ticket(int64_t index, int64_t total) {
   std::optional<TimePoint> closed_at;
   nlohmann::json fields = nlohmann::json::object();
   int moves = 0;
-  const bool to_close = uniform(rng_, 0, 999) < static_cast<int>(100 + 850 * age);
+  const bool to_close = uniform(rng_, 0, 999) < close_per_mille;
   const int max_moves = to_close ? 8 : uniform(rng_, 0, 3);
   while (moves < max_moves) {
     std::vector<const workflow::TransitionDef*> open, closing;
@@ -397,7 +399,9 @@ Result<void> ChunkWriter::ticket(int64_t index, int64_t total) {
   }
   REDRESS_CHECK(tickets_.add(std::move(row)));
   REDRESS_CHECK(ticket_contacts_.add({id, contact_id, int64_t{0}}));
-  for (const auto& [role, user] : assignees) REDRESS_CHECK(assignees_.add({id, role, user}));
+  for (const auto& [role, user] : assignees) {
+    REDRESS_CHECK(assignees_.add({id, role, user, int64_t{closed_at ? 0 : 1}}));
+  }
   return {};
 }
 

@@ -82,15 +82,25 @@ std::string search_document(const std::string& number, const std::string& subjec
   return doc;
 }
 
+// Every word must be found whole except the last, which may be the start of a word (as far
+// as it is typed) when it has three characters or more; an address is looked for as one
+// phrase. Prefixes are what make a query slow on a big index: "fr"* alone names hundreds of
+// terms ("fr", "france", "francois", "from"...) whose lists must be merged. At a million
+// tickets an address searched with every word a prefix took 200 ms, as a phrase 1 ms.
 std::string full_text_query(Engine engine, const std::string& text) {
+  const auto words = words_of(text);
+  if (words.empty()) return "";
+  const bool sqlite = engine == Engine::kSqlite;
   std::string q;
-  for (const auto& w : words_of(text)) {
-    if (!q.empty()) q += engine == Engine::kSqlite ? " AND " : " & ";
-    if (engine == Engine::kSqlite) {
-      q += '"' + w + "\"*";
-    } else {
-      q += w + ":*";
-    }
+  if (text.find('@') != std::string::npos && words.size() > 1) {
+    for (const auto& w : words) q += q.empty() ? w : (sqlite ? " " : " <-> ") + w;
+    return sqlite ? '"' + q + '"' : q;
+  }
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    const bool prefix = i + 1 == words.size() && w.size() >= 3;
+    if (i) q += sqlite ? " AND " : " & ";
+    q += sqlite ? '"' + w + '"' + (prefix ? "*" : "") : w + (prefix ? ":*" : "");
   }
   return q;
 }
@@ -156,6 +166,9 @@ Result<domain::Ticket> TicketStore::update(domain::Ticket t) {
        to_micros(t.updated_at), time_or_null(t.closed_at), time_or_null(t.taken_at),
        time_or_null(t.customer_waiting_since), t.id, t.version}));
   if (n == 0) return fail(Error::conflict("the ticket was changed by someone else; reload it", "stale"));
+  const int64_t open = t.closed_at ? 0 : 1;
+  REDRESS_CHECK(c_.execute("UPDATE ticket_assignees SET ticket_open = ? WHERE ticket_id = ? AND ticket_open <> ?",
+                           {open, t.id, open}));
   ++t.version;
   return t;
 }
@@ -176,15 +189,21 @@ Result<void> TicketStore::set_assignee(int64_t ticket_id, const std::string& rol
     return {};
   }
   REDRESS_CHECK(c_.execute(
-      "INSERT INTO ticket_assignees (ticket_id, role, user_id) VALUES (?, ?, ?) "
+      "INSERT INTO ticket_assignees (ticket_id, role, user_id, ticket_open) "
+      "SELECT ?, ?, ?, CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END FROM tickets WHERE id = ? "
       "ON CONFLICT (ticket_id, role) DO UPDATE SET user_id = excluded.user_id",
-      {ticket_id, role, *user_id}));
+      {ticket_id, role, *user_id, ticket_id}));
   return {};
 }
 
 Result<std::vector<TicketListItem>> TicketStore::list(const TicketFilter& f) {
-  std::string sql = std::string("SELECT ") + kColumns +
-                    ", mc.name, mc.email FROM tickets t LEFT JOIN contacts mc ON mc.id = t.main_contact_id WHERE 1=1";
+  // SQLite: a search walks the full-text index newest first and stops at the page's last
+  // row. Looking the matches up from tickets (t.id IN (SELECT rowid ... MATCH)) gathered
+  // every match first: 105 ms against 19 ms for a common word at a million tickets.
+  const bool fts = !f.text.empty() && c_.engine() == Engine::kSqlite;
+  std::string sql = std::string("SELECT ") + kColumns + ", mc.name, mc.email FROM " +
+                    (fts ? "ticket_search s JOIN tickets t ON t.id = s.rowid" : "tickets t") +
+                    " LEFT JOIN contacts mc ON mc.id = t.main_contact_id WHERE 1=1";
   Params p;
   if (!f.statuses.empty()) {
     sql += " AND t.status IN (";
@@ -227,8 +246,8 @@ Result<std::vector<TicketListItem>> TicketStore::list(const TicketFilter& f) {
   if (!f.text.empty()) {
     std::string q = full_text_query(c_.engine(), f.text);
     if (q.empty()) return std::vector<TicketListItem>();  // nothing searchable: no match
-    if (c_.engine() == Engine::kSqlite) {
-      sql += " AND t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)";
+    if (fts) {
+      sql += " AND ticket_search MATCH ?";
     } else {
       sql += " AND t.search @@ to_tsquery('simple', redress_unaccent(?))";
     }
@@ -238,7 +257,7 @@ Result<std::vector<TicketListItem>> TicketStore::list(const TicketFilter& f) {
     sql += " AND t.id < ?";
     p.emplace_back(f.before_id);
   }
-  sql += " ORDER BY t.id DESC LIMIT ?";
+  sql += fts ? " ORDER BY s.rowid DESC LIMIT ?" : " ORDER BY t.id DESC LIMIT ?";
   p.emplace_back(static_cast<int64_t>(f.limit));
   auto rows = REDRESS_TRY(c_.query(sql, p));
   std::vector<TicketListItem> out;
@@ -270,16 +289,33 @@ void exclude_statuses(const QueueQuery& q, std::string& sql, Params& p) {
 }  // namespace
 
 Result<std::vector<TicketListItem>> TicketStore::queue_mine(const QueueQuery& q) {
-  std::string sql = std::string("SELECT ") + kColumns +
-                    ", mc.name, mc.email FROM tickets t LEFT JOIN contacts mc ON mc.id = t.main_contact_id "
-                    // IN, not a correlated EXISTS: SQLite then looks up the user's few role
-                    // tickets instead of testing every untaken one (3.6 ms -> 0.06 ms at 20k).
-                    "WHERE t.closed_at IS NULL AND (t.taken_by = ? OR (t.taken_by IS NULL AND t.id IN "
-                    "(SELECT a.ticket_id FROM ticket_assignees a WHERE a.user_id = ?)))";
-  Params p{q.user_id, q.user_id};
+  // Three parts, each answered from its own index in the queue's order, then merged: my
+  // taken tickets where the customer waits (oldest wait first), my other taken tickets
+  // (oldest first), and untaken open tickets I hold a role on (few, through the partial
+  // index of open role rows). One query ordering them all with a CASE sorted every ticket
+  // the agent ever held: 260 ms for an agent with 11,000 open tickets at a million.
+  const bool sqlite = c_.engine() == Engine::kSqlite;
+  const std::string taken = std::string("SELECT ") + kColumns +
+                            ", mc.name, mc.email FROM tickets t" + (sqlite ? " INDEXED BY tickets_taken_open" : "") +
+                            " LEFT JOIN contacts mc ON mc.id = t.main_contact_id WHERE t.taken_by = ? AND "
+                            "t.closed_at IS NULL AND t.customer_waiting_since IS ";
+  std::string sql = "SELECT * FROM (SELECT * FROM (" + taken + "NOT NULL";
+  Params p{q.user_id};
   exclude_statuses(q, sql, p);
-  sql += " ORDER BY CASE WHEN t.customer_waiting_since IS NULL THEN 1 ELSE 0 END, t.customer_waiting_since, "
-         "t.created_at, t.id LIMIT ?";
+  sql += " ORDER BY t.customer_waiting_since, t.created_at, t.id LIMIT ?) waiting UNION ALL SELECT * FROM (" + taken +
+         "NULL";
+  p.emplace_back(static_cast<int64_t>(q.limit));
+  p.emplace_back(q.user_id);
+  exclude_statuses(q, sql, p);
+  sql += " ORDER BY t.created_at, t.id LIMIT ?) other UNION ALL SELECT " + std::string(kColumns) +
+         ", mc.name, mc.email FROM tickets t LEFT JOIN contacts mc ON mc.id = t.main_contact_id "
+         "WHERE t.taken_by IS NULL AND t.closed_at IS NULL AND t.id IN "
+         "(SELECT a.ticket_id FROM ticket_assignees a WHERE a.user_id = ? AND a.ticket_open = 1)";
+  p.emplace_back(static_cast<int64_t>(q.limit));
+  p.emplace_back(q.user_id);
+  exclude_statuses(q, sql, p);
+  sql += ") mine ORDER BY CASE WHEN mine.customer_waiting_since IS NULL THEN 1 ELSE 0 END, "
+         "mine.customer_waiting_since, mine.created_at, mine.id LIMIT ?";
   p.emplace_back(static_cast<int64_t>(q.limit));
   auto rows = REDRESS_TRY(c_.query(sql, p));
   std::vector<TicketListItem> out;

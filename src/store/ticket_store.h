@@ -81,7 +81,8 @@ class TicketStore {
   Connection& c_;
 };
 
-// Turns what a user typed into an engine's full-text query (prefix match on every word);
+// Turns what a user typed into an engine's full-text query: every word, the last one also
+// as the start of a longer word (three characters or more), an address as one phrase;
 // empty when the text has no words.
 std::string full_text_query(Engine engine, const std::string& text);
 
