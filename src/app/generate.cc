@@ -37,6 +37,8 @@ struct Plan {
   std::vector<Agent> agents;
   std::map<std::string, std::vector<std::pair<int64_t, std::string>>> reasons;  // workflow -> (id, code)
   std::vector<const workflow::WorkflowDef*> workflows;
+  // Per workflow, how many transitions each status is from a closed one.
+  std::map<std::string, std::map<std::string, int>> steps_to_closed;
   std::vector<int> workflow_weights;
   int64_t first_customer = 0;
   int64_t customers = 0;
@@ -292,7 +294,7 @@ Result<void> ChunkWriter::ticket(int64_t index, int64_t total) {
   nlohmann::json fields = nlohmann::json::object();
   int moves = 0;
   const bool to_close = uniform(rng_, 0, 999) < close_per_mille;
-  const int max_moves = to_close ? 8 : uniform(rng_, 0, 3);
+  const int max_moves = to_close ? 12 : uniform(rng_, 0, 3);
   while (moves < max_moves) {
     std::vector<const workflow::TransitionDef*> open, closing;
     for (const auto& t : wf.transitions) {
@@ -301,8 +303,20 @@ Result<void> ChunkWriter::ticket(int64_t index, int64_t total) {
       (wf.is_closed(t.to) ? closing : open).push_back(&t);
     }
     if (open.empty() && (closing.empty() || !to_close)) break;
-    const bool close_now = to_close && !closing.empty() && (open.empty() || chance(rng_, 45));
-    const auto& t = *(close_now ? pick(rng_, closing) : pick(rng_, open));
+    // A ticket bound for closing may wander (reopen, postpone) a few steps first, then closes
+    // as soon as it can: otherwise cycles in a workflow would keep some open for good.
+    const bool close_now = to_close && !closing.empty() && (open.empty() || moves >= 3 || chance(rng_, 45));
+    const workflow::TransitionDef* chosen = close_now ? pick(rng_, closing) : pick(rng_, open);
+    if (to_close && !close_now && moves >= 3) {
+      // Wandered enough: head for the nearest closed status.
+      const auto& steps = plan_.steps_to_closed.at(wf.id);
+      auto distance = [&](const workflow::TransitionDef* t) {
+        auto d = steps.find(t->to);
+        return d == steps.end() ? 1000 : d->second;
+      };
+      for (const auto* t : open) chosen = distance(t) < distance(chosen) ? t : chosen;
+    }
+    const auto& t = *chosen;
     if (chance(rng_, 55)) REDRESS_CHECK(reply());
     if (chance(rng_, 15)) {
       at = later(at, 60 * 8);
@@ -450,6 +464,27 @@ Result<Plan> make_plan(Runtime& rt, const GenerateOptions& o) {
                                     : wf.id == "customer-complaint" ? 25
                                     : wf.id == "complaint-investigation" ? 15
                                                                          : 10);
+  }
+  for (const auto& wf : rt.workflows.all()) {
+    auto& steps = plan.steps_to_closed[wf.id];
+    for (const auto& st : wf.statuses) {
+      if (st.category == "closed") steps[st.id] = 0;
+    }
+    // Relax until nothing moves: workflows have a handful of statuses.
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const auto& t : wf.transitions) {
+        auto to = steps.find(t.to);
+        if (to == steps.end()) continue;
+        for (const auto& from : t.from) {
+          auto at = steps.find(from);
+          if (at == steps.end() || at->second > to->second + 1) {
+            steps[from] = to->second + 1;
+            moved = true;
+          }
+        }
+      }
+    }
   }
   plan.end = rt.clock->now() - std::chrono::hours(1);
   plan.start = plan.end - kSpan;
