@@ -198,7 +198,7 @@ if ((want_plain)); then
   plain_integration=ON
   ((want_asan)) && plain_integration=OFF
   if configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g0" \
-    -DREDRESS_SANITIZE=OFF -DREDRESS_BROWSER_TESTS=ON -DREDRESS_INTEGRATION_TESTS=$plain_integration; then
+    -DREDRESS_SANITIZE=OFF -DREDRESS_BROWSER_TESTS=ON -DREDRESS_BENCH_SMOKE=ON -DREDRESS_INTEGRATION_TESTS=$plain_integration; then
     trees+=(build)
   else
     problems+=("build/ did not build")
@@ -210,7 +210,7 @@ fi
 if ((want_asan)) && ((${#problems[@]} == 0)); then
   # -g1: line tables are all the sanitizers' reports need.
   if configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g1" -DREDRESS_SANITIZE=ON \
-    -DREDRESS_BROWSER_TESTS=OFF -DREDRESS_INTEGRATION_TESTS=ON; then
+    -DREDRESS_BROWSER_TESTS=OFF -DREDRESS_BENCH_SMOKE=OFF -DREDRESS_INTEGRATION_TESTS=ON; then
     trees+=(build-asan)
   else
     problems+=("build-asan/ did not build")
