@@ -37,8 +37,19 @@
 #                                    and reused by later runs
 #   results_table_header             prints the header of the rows wrk_measure prints
 #   write_results_json FILE          writes $results as one JSON array to FILE
-#   bare_rate                        sets bare_rps: the bare Beast handler's rate at 16
-#                                    connections, measured now (see bench/bare_http.cc)
+#   bare_rate                        measures the bare Beast handler (bench/bare_http.cc; the
+#                                    binary $REDRESS_BARE_BIN when set) now,
+#                                    with wrk_measure at each of ${bare_connections:-1 16 64}
+#                                    connections: sets bare_rps[CONNS] (requests/s)
+#   fraction_of_bare RPS CONNS       prints RPS as a fraction of bare_rps[CONNS] ("0.14"), or
+#                                    "-" when the bare rate at CONNS was not measured
+#   last_result FIELD                prints FIELD of the last JSON line in $results
+#   add_result JSON                  appends a result measured without wrk to $results and
+#                                    prints its row
+#   stop_server                      stops the server start_server started (SIGTERM)
+#   migrate_db DB_URL                applies the migrations quietly (their log on failure)
+#   intake_token DB_URL              migrates DB_URL, adds an account with the mail.intake
+#                                    right and prints a new API token for it
 
 # The variables are for the script that sources this file.
 # shellcheck disable=SC2034
@@ -63,7 +74,10 @@ build_release() {
 }
 
 # The EXIT trap of make_workdir: stops the server, if started, and removes the directory.
+# A script with servers of its own (Dovecot, the SMTP capture) defines bench_cleanup to
+# stop them; it runs first, while their directories still exist.
 cleanup() {
+  [[ $(type -t bench_cleanup) == function ]] && bench_cleanup
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   rm -rf "$work"
 }
@@ -79,6 +93,28 @@ bench_setup() {
   build_release
   make_workdir
   [[ -n $db_url ]] || db_url="sqlite:$work/bench.db"
+}
+
+# Stops the server start_server started (SIGTERM: a graceful stop), so that a script can
+# run several servers one after the other.
+stop_server() {
+  [[ -n $server_pid ]] || return 0
+  kill "$server_pid"
+  wait "$server_pid" || echo "the server exited with status $? on SIGTERM" >&2
+  server_pid=
+}
+
+# Applies the migrations to DB_URL; its log (a line per migration) is shown only on failure.
+migrate_db() {
+  "$bin" migrate --db "$1" >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; return 1; }
+}
+
+# Prints a new API token allowed to post mail (mail.intake), creating its account in DB_URL.
+intake_token() {
+  local db=$1
+  migrate_db "$db"
+  "$bin" user add --db "$db" --email gate@bench.example --name Gate --role viewer --rights mail.intake >/dev/null
+  "$bin" user token --db "$db" --email gate@bench.example --label bench
 }
 
 # Must not run in a subshell (e.g. $(start_server)): server_pid and url are set here, and
@@ -146,19 +182,26 @@ wrk_measure() {
   local script threads=2 one
   script=$(mktemp "${work:-/tmp}/wrk.XXXXXX.lua")
   [[ -n $lua ]] && cat "$lua" >"$script"
+  # shellcheck disable=SC2154  # results is set by the calling script (see above)
   wrk_json_report_lua "$label" "$conns" "$results.one" >>"$script"
   ((conns == 1)) && threads=1
   rm -f "$results.one"
   wrk -t"$threads" -c"$conns" -d"${duration}s" -s "$script" "$@" "$target" >"$script.out" 2>&1 ||
     { cat "$script.out" >&2; echo "wrk failed: $label" >&2; return 1; }
-  one=$(cat "$results.one")
-  echo "$one" >>"$results"
+  add_result "$(cat "$results.one")"
+  rm -f "$script" "$script.out" "$results.one"
+}
+
+# Appends one result (a JSON object, as wrk_measure writes them; latencies and errors may
+# be missing) to $results and prints its table row. For measures taken without wrk.
+add_result() {
   python3 -c '
 import json, sys
-r = json.loads(sys.argv[1]); e = sum(r["errors"].values())
-print("%-44s %5d %10.0f %9.2f %9.2f %9.2f %7d" % (r["scenario"], r["connections"], r["requests_per_s"],
-      r["p50_ms"], r["p95_ms"], r["p99_ms"], e))' "$one"
-  rm -f "$script" "$script.out" "$results.one"
+r = json.loads(sys.argv[1]); e = sum(r.get("errors", {}).values())
+open(sys.argv[2], "a").write(json.dumps(r) + "\n")
+ms = lambda k: "%9.2f" % r[k] if r.get(k) is not None else "%9s" % "-"
+print("%-44s %5d %10.1f %s %s %s %7d" % (r["scenario"], r["connections"], r["requests_per_s"],
+      ms("p50_ms"), ms("p95_ms"), ms("p99_ms"), e))' "$1" "$results"
 }
 
 write_results_json() {
@@ -212,4 +255,42 @@ import sqlite3, sys
 for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("|".join(str(v) for v in row))' "${db#sqlite:}" "$sql" ;;
     *) psql -XAtq "$db" -c "$sql" ;;
   esac
+}
+
+last_result() {
+  tail -n1 "$results" | python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
+}
+
+# The ceiling: Beast alone, same threads and coroutine style as src/http/server.cc, measured
+# at the same moment as the figures it is compared with (the machine's load moves both).
+bare_rate() {
+  local conns bare_pid bare_out bare_url
+  local bare_bin=${REDRESS_BARE_BIN:-}
+  if [[ -z $bare_bin ]]; then
+    cmake --build build-release --target bare_http -j2 >/dev/null
+    bare_bin=build-release/bench/bare_http
+  fi
+  bare_out=$(mktemp "${work:-/tmp}/bare.XXXXXX")
+  "$bare_bin" 0 >"$bare_out" &
+  bare_pid=$!
+  for _ in $(seq 50); do
+    grep -q "listening on" "$bare_out" && break
+    sleep 0.1
+  done
+  bare_url=$(sed -n 's/^listening on \(.*\)$/\1/p' "$bare_out")
+  [[ -n $bare_url ]] || { kill "$bare_pid"; echo "bare_http did not start" >&2; return 1; }
+  declare -gA bare_rps=()
+  for conns in ${bare_connections:-1 16 64}; do
+    wrk_measure "bare Beast handler" "$conns" "$bare_url/api/v1/tickets/1"
+    bare_rps[$conns]=$(last_result requests_per_s)
+  done
+  kill "$bare_pid"
+  wait "$bare_pid" || { echo "bare_http did not stop cleanly" >&2; return 1; }
+  rm -f "$bare_out"
+}
+
+fraction_of_bare() {
+  local rps=$1 conns=$2
+  [[ -n ${bare_rps[$conns]:-} ]] || { echo "-"; return; }
+  python3 -c 'import sys; print("%.3f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$rps" "${bare_rps[$conns]}"
 }
