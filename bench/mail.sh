@@ -123,14 +123,18 @@ db=$work/imap.db
 migrate_db "sqlite:$db"
 started=$(now)
 start_server --db "sqlite:$db" --config "$work/imap.toml"
-read -r _ imap_stored < <(python3 bench/mail_drive.py wait-count "$db" "$mails_in" "$imap_mails" 600)
+# Done when the poller's position passed the last UID (1..N in a fresh mailbox): a mail it
+# refused or found a duplicate counts as handled too.
+python3 bench/mail_drive.py wait-count "$db" "SELECT COALESCE(MAX(last_uid), 0) FROM mailbox_state" \
+  "$imap_mails" 600 >/dev/null
 seconds=$(elapsed "$started" "$(now)")
+imap_stored=$(db_count "$mails_in")
 stop_server
 scripts/imap-test-server.sh stop "$imap_dir"
 rm -rf "$imap_dir"
 imap_dir=
-add_result "{\"scenario\":\"IMAP poll (Dovecot INBOX, from exec)\",\"connections\":1,\"requests\":$imap_stored,
-  \"seconds\":$seconds,\"requests_per_s\":$(python3 -c "print(round($imap_stored / $seconds, 1))")}"
+add_result "{\"scenario\":\"IMAP poll (Dovecot INBOX, from exec)\",\"connections\":1,\"requests\":$imap_mails,
+  \"seconds\":$seconds,\"requests_per_s\":$(python3 -c "print(round($imap_mails / $seconds, 1))")}"
 
 # d. Each new request is acknowledged by mail. The mails are posted 4 at a time while the
 # job runner sends what is queued; the clock runs from the first post until the capture

@@ -277,7 +277,9 @@ def tag_corpus_mail(data):
     header, body = data[:head_end.start()], data[head_end.start():]
     if not re.search(rb"^message-id:", header, re.I | re.M) or not FROM_HEADER.search(header):
         return None
-    header = ID_HEADER.sub(lambda m: m.group(1) + b":" + re.sub(rb"<([^<>@]*)@", rb"<\1.BENCHK@", m.group(2)), header)
+    # An id without "@" (they exist) is tagged at its end, or it would repeat every round.
+    tag_id = lambda m: b"<" + m.group(1) + b".BENCHK" + (m.group(2) or b"") + b">"
+    header = ID_HEADER.sub(lambda m: m.group(1) + b":" + re.sub(rb"<([^<>@]*)(@[^<>]*)?>", tag_id, m.group(2)), header)
     header = FROM_HEADER.sub(lambda m: b"From:" + re.sub(rb"([\w.+-]+)@", rb"\1+BENCHK@", m.group(1), count=1),
                              header, count=1)
     return header + body

@@ -108,10 +108,11 @@ if [[ -n $tickets && -z $big_db ]]; then
   fi
 fi
 if [[ -n $big_db ]]; then
+  name=${tickets:+$tickets tickets, }$(basename "${big_db#*:}")
   start_server --db "$big_db"
-  record "idle RSS, ${tickets:+$tickets tickets, }${big_db%%:*} database" "$(idle_rss)" MiB 30
+  record "idle RSS, $name" "$(idle_rss)" MiB 30
   stop_server
-  start_on "${tickets:+$tickets tickets, }${big_db%%:*} database" "$big_db"
+  start_on "$name" "$big_db"
 fi
 
 # The read load's rate against Beast alone, measured now with the same wrk settings.
