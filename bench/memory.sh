@@ -100,12 +100,10 @@ start_on "demo data" "$demo_db"
 # A bigger database, given or generated: idle RSS and start-up on it.
 big_db=$extra_db
 if [[ -n $tickets && -z $big_db ]]; then
-  if "$bin" generate --help >/dev/null 2>&1; then
-    big_db=sqlite:$work/generated.db
-    "$bin" generate --tickets "$tickets" --db "$big_db" >/dev/null
-  else
-    echo "note: this build has no \`redress generate\`: skipping the database of $tickets tickets"
-  fi
+  saved_db_url=$db_url
+  generated_db "$tickets"   # sets db_url to the kept generated file (bench/lib.sh)
+  big_db=$db_url
+  db_url=$saved_db_url
 fi
 if [[ -n $big_db ]]; then
   name=${tickets:+$tickets tickets, }$(basename "${big_db#*:}")
