@@ -335,7 +335,14 @@ Result<void> ChunkWriter::ticket(int64_t index, int64_t total) {
                                                                      : nlohmann::json("generated");
       }
     }
-    const Who actor = t.who.customer && !t.who.any_agent && t.who.roles.empty() ? customer : agent;
+    // Who may run it: a role-only transition is run by the role's holder, as the
+    // workflow demands; a customer-only one by the contact; anything else by the handler.
+    Who actor = t.who.customer && !t.who.any_agent && t.who.roles.empty() ? customer : agent;
+    if (!t.who.any_agent && !t.who.roles.empty()) {
+      if (auto holder = assignees.find(t.who.roles.front()); holder != assignees.end()) {
+        actor = Who{holder->second, ""};
+      }
+    }
     nlohmann::json data = {{"transition", t.id}};
     if (t.note_required) data["note"] = generated::internal_note(rng_, person.language);
     REDRESS_CHECK(event(id, at, actor, "transition", status, t.to, data));
