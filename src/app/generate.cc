@@ -40,6 +40,7 @@ struct Plan {
   // Per workflow, how many transitions each status is from a closed one.
   std::map<std::string, std::map<std::string, int>> steps_to_closed;
   std::vector<int> workflow_weights;
+  std::map<std::string, std::vector<int>> channel_weights;  // per workflow, in domain::kChannels order
   int64_t first_customer = 0;
   int64_t customers = 0;
   int64_t first_contact = 0;  // contacts of this run are first_contact and up
@@ -216,21 +217,19 @@ Result<void> ChunkWriter::ticket(int64_t index, int64_t total) {
   const workflow::WorkflowDef& wf = *plan_.workflows[which(rng_)];
 
   // A third of requests come from someone who wrote before.
-  int64_t contact_id;
-  if (next_contact_ > plan_.first_contact && chance(rng_, 35)) {
-    contact_id = std::uniform_int_distribution<int64_t>(plan_.first_contact, next_contact_ - 1)(rng_);
-  } else {
-    contact_id = next_contact_++;
-    ++contacts;
-    const auto p = generated::person(contact_id);
-    REDRESS_CHECK(contacts_.add({contact_id, p.name, p.email, p.language, opt(customer_of(plan_, contact_id)),
-                                 to_micros(at)}));
-  }
+  const bool returning = next_contact_ > plan_.first_contact && chance(rng_, 35);
+  const int64_t contact_id = returning
+                                 ? std::uniform_int_distribution<int64_t>(plan_.first_contact, next_contact_ - 1)(rng_)
+                                 : next_contact_++;
   const auto person = generated::person(contact_id);
+  if (!returning) {
+    ++contacts;
+    REDRESS_CHECK(contacts_.add({contact_id, person.name, person.email, person.language,
+                                 opt(customer_of(plan_, contact_id)), to_micros(at)}));
+  }
   const Who customer{std::nullopt, "contact:" + person.email};
 
-  std::vector<int> channel_weights;
-  for (const char* ch : domain::kChannels) channel_weights.push_back(channel_weight(wf.id, ch));
+  const auto& channel_weights = plan_.channel_weights.at(wf.id);
   const std::string channel = domain::kChannels[std::discrete_distribution<size_t>(channel_weights.begin(),
                                                                                     channel_weights.end())(rng_)];
   std::optional<int64_t> reason_id;
@@ -467,6 +466,7 @@ Result<Plan> make_plan(Runtime& rt, const GenerateOptions& o) {
   }));
   for (const auto& wf : rt.workflows.all()) {
     plan.workflows.push_back(&wf);
+    for (const char* ch : domain::kChannels) plan.channel_weights[wf.id].push_back(channel_weight(wf.id, ch));
     plan.workflow_weights.push_back(wf.id == "support-request"      ? 60
                                     : wf.id == "customer-complaint" ? 25
                                     : wf.id == "complaint-investigation" ? 15
