@@ -479,6 +479,36 @@ TEST_F(AuthzMatrixTest, CustomerFiltersCannotWidenTheirTicketList) {
   }
 }
 
+// Search is a read like any other: a customer's query matches only what the customer may
+// read of their own tickets (subject, description, public messages, contacts), never a
+// staff note, whole word or prefix.
+TEST_F(AuthzMatrixTest, CustomerSearchMatchesOnlyTextTheyMayRead) {
+  const std::string own = "/api/v1/tickets/" + std::to_string(own_ticket_id_);
+  ASSERT_EQ(app_->call(agent_.token, "POST", own + "/messages",
+                       json{{"body", "Suspected fraudster, chargeback pattern"}, {"visibility", "internal"}}.dump())
+                .status,
+            201);
+  ASSERT_EQ(app_->call(agent_.token, "POST", own + "/messages",
+                       json{{"body", "Refund of the duplicate payment is on its way"}, {"visibility", "public"}}.dump())
+                .status,
+            201);
+  for (const std::string q : {"fraudster", "fraud", "chargeb", "suspected%20fraudster"}) {
+    for (Role staff : {Role::kAdmin, Role::kAgent, Role::kViewer}) {
+      const auto r = app_->call(token_of(staff), "GET", "/api/v1/tickets?q=" + q);
+      ASSERT_EQ(r.status, 200) << q << ": " << r.body;
+      EXPECT_TRUE(ids_in(r.json()).contains(own_ticket_id_)) << q << " as staff: " << r.body;
+    }
+    const auto mine = app_->call(customer_.token, "GET", "/api/v1/tickets?q=" + q);
+    ASSERT_EQ(mine.status, 200) << q << ": " << mine.body;
+    EXPECT_FALSE(ids_in(mine.json()).contains(own_ticket_id_)) << q << " as customer: " << mine.body;
+  }
+  for (const std::string q : {"invoice", "duplicate%20payment", "refun", "carla"}) {
+    const auto mine = app_->call(customer_.token, "GET", "/api/v1/tickets?q=" + q);
+    ASSERT_EQ(mine.status, 200) << q << ": " << mine.body;
+    EXPECT_TRUE(ids_in(mine.json()).contains(own_ticket_id_)) << q << " as customer: " << mine.body;
+  }
+}
+
 TEST_F(AuthzMatrixTest, CustomerCannotTellAnotherTicketFromAMissingOne) {
   const auto by_id = app_->call(customer_.token, "GET", "/api/v1/tickets/" + std::to_string(other_ticket_id_));
   const auto by_number = app_->call(customer_.token, "GET", "/api/v1/tickets/" + other_ticket_number_);

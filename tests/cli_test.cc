@@ -439,6 +439,26 @@ TEST_F(ImportReviewsTest, ImportsEachReviewOnceAndReportsBadRowsByLine) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM tickets"), 2);
 }
 
+// Issue 24: invalid UTF-8 in external_id ended the import with an uncaught exception,
+// earlier rows committed and no summary. Bytes that are not text are a bad row like any.
+TEST_F(ImportReviewsTest, RowsThatAreNotTextAreReportedByLineAndSkipped) {
+  const auto csv = (dir_ / "reviews.csv").string();
+  std::ofstream(csv, std::ios::binary) << "external_id,author_name,author_email,rating,text,url,created_at\n"
+                                          "cz-1,Jane,,2,First good row,,\n"
+                                          "cz-\xC3\x28,Mallory,,1,Bad id,,\n"
+                                          "cz-3,Eve \xFF,,1,Bad name,,\n"
+                                          + std::string("cz-4,Nul,,1,Bad\0text,,\n", sizeof("cz-4,Nul,,1,Bad\0text,,\n") - 1) +
+                                          "cz-5,Paul,,5,Last good row,,\n";
+  auto r = import(csv);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out), std::vector<std::string>{"2 imported, 0 already present, 3 skipped"}) << r.out << r.err;
+  EXPECT_NE(r.err.find("line 3: external_id: not valid UTF-8"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 4: author_name: not valid UTF-8"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 5: text: contains a NUL character"), std::string::npos) << r.err;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM reviews"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM tickets"), 2);
+}
+
 TEST_F(ImportReviewsTest, UnknownSourceMissingFileAndBadHeaderExitWithTwo) {
   const auto csv = (dir_ / "reviews.csv").string();
   std::ofstream(csv) << "external_id,text\nx-1,hello\n";

@@ -252,6 +252,25 @@ TEST_F(HttpServerTest, ChunkedBodyOverTheLimitGets413) {
   EXPECT_EQ(handler_calls_, 0);
 }
 
+// The probe's finding: codings Beast does not decode were taken, framed as Beast guessed.
+TEST_F(HttpServerTest, TransferEncodingOtherThanChunkedGets400) {
+  start();
+  for (const std::string coding : {"gzip", "identity", "gzip, chunked", "chunked, gzip", "x"}) {
+    auto text = raw("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: " + coding + "\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+    EXPECT_TRUE(text.starts_with("HTTP/1.1 400")) << coding << ": " << text;
+    EXPECT_NE(text.find("only chunked"), std::string::npos) << coding << ": " << text;
+  }
+  auto twice = raw("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "5\r\nhello\r\n0\r\n\r\n");
+  EXPECT_TRUE(twice.starts_with("HTTP/1.1 400")) << twice;
+  EXPECT_EQ(handler_calls_, 0);
+  // Chunked, in any case, is read as before.
+  auto fine = raw("POST /echo HTTP/1.1\r\nHost: t\r\nConnection: close\r\nTransfer-Encoding: Chunked \r\n\r\n"
+                  "5\r\nhello\r\n0\r\n\r\n");
+  EXPECT_TRUE(fine.starts_with("HTTP/1.1 200")) << fine;
+  EXPECT_EQ(handler_calls_, 1);
+}
+
 TEST_F(HttpServerTest, HeaderOverTheLimitGets431) {
   ServerOptions options;
   options.max_header_bytes = 1024;

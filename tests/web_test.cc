@@ -141,6 +141,33 @@ TEST_F(WebTest, SigningInGoesToTheAskedPageOrTheHomeOfTheRole) {
   EXPECT_EQ(r.header("location").value_or(""), "/portal");
 }
 
+// Issue 24: "/%09/evil.example/" went out as "Location: /\t/evil.example/", which browsers
+// follow off-site (they drop the tab); CR, LF and NUL gave 500.
+TEST_F(WebTest, NextThatABrowserWouldReadAsAnotherSiteGoesHome) {
+  Browser agent(*app_);
+  agent.sign_in("agent@example.com", agent_.password);
+  const std::string home = agent.get("/").header("location").value_or("");
+  ASSERT_FALSE(home.empty());
+  for (const std::string next : {"/%09/evil.example/", "/%09%5Cevil.example/", "/%5C%5Cevil.example", "//evil.example",
+                                 "/%0d%0aSet-Cookie:%20x=1", "/%0aevil", "/%00", "%20//evil.example", "https://evil.example/",
+                                 "/desk%09", "/x%7F"}) {
+    auto r = agent.get("/login?next=" + next);
+    EXPECT_EQ(r.status, 303) << next << ": " << r.body;
+    EXPECT_EQ(r.header("location").value_or(""), home) << next;
+  }
+  // Paths of this site still work, query included.
+  EXPECT_EQ(agent.get("/login?next=/desk/tickets%3Fq%3Dparcel").header("location").value_or(""), "/desk/tickets?q=parcel");
+
+  // Signing in with such a "next" goes home too, and the form does not carry it on.
+  Browser customer(*app_);
+  auto form = customer.get("/login?next=/%09/evil.example/");
+  EXPECT_EQ(form.body.find("evil.example"), std::string::npos);
+  auto r = customer.post("/login", {{"email", "carla@example.com"}, {"password", customer_.password},
+                                    {"next", "/\t/evil.example/"}});
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.header("location").value_or(""), "/portal");
+}
+
 TEST_F(WebTest, AWrongPasswordShowsTheFormAgainWithoutSigningIn) {
   Browser b(*app_);
   b.get("/login");

@@ -96,7 +96,7 @@ class ChunkWriter {
         events_(c, "events",
                 {"id", "ticket_id", "entity", "entity_id", "at", "actor_user_id", "actor_label", "kind", "from_value",
                  "to_value", "data"}),
-        search_(c, "ticket_search", {"rowid", "document"}) {}
+        search_(c, "ticket_search", {"rowid", "public_text", "internal_text"}) {}
 
   Result<void> begin() {
     next_ticket_ = REDRESS_TRY(max_id("tickets")) + 1;
@@ -151,7 +151,7 @@ class ChunkWriter {
     if (engine != store::Engine::kPostgres) return "";
     std::string row = "(";
     for (int i = 0; i < 22; ++i) row += i ? ", ?" : "?";
-    return row + ", to_tsvector('simple', redress_unaccent(?)))";
+    return row + ", " + store::kPostgresSearchVector + ")";
   }
 
   Result<int64_t> max_id(const std::string& table) {
@@ -180,7 +180,7 @@ class ChunkWriter {
                        std::optional<int64_t> contact, std::string body, TimePoint at) {
     const int64_t id = next_message_++;
     ++messages;
-    bodies_.push_back(body);
+    bodies_.push_back({body, internal});
     REDRESS_CHECK(messages_.add({id, ticket, kind, std::string(internal ? "internal" : "public"), opt(author.user_id),
                                  opt(contact), std::move(body), to_micros(at)}));
     return event(ticket, at, author, "message.posted", std::nullopt, std::nullopt,
@@ -199,7 +199,7 @@ class ChunkWriter {
   BulkInsert contacts_, tickets_, ticket_contacts_, assignees_, messages_, events_, search_;
   int64_t next_ticket_ = 0, next_contact_ = 0, next_message_ = 0, next_event_ = 0;
   std::map<std::string, int64_t> counters_;
-  std::vector<std::string> bodies_;  // of the ticket being written, for its search document
+  std::vector<store::SearchBody> bodies_;  // of the ticket being written, for its search document
 };
 
 Result<void> ChunkWriter::ticket(int64_t index, int64_t total) {
@@ -389,7 +389,7 @@ Result<void> ChunkWriter::ticket(int64_t index, int64_t total) {
   std::optional<int64_t> created_by;
   if (channel == "phone" || channel == "staff") created_by = handler.id;
   const std::vector<store::SearchContact> contacts = {{person.name, person.email}};
-  std::string document = store::search_document(number, subject, description, contacts, bodies_);
+  store::SearchDocument document = store::search_document(number, subject, description, contacts, bodies_);
   Params row = {id,
                 number,
                 wf.id,
@@ -413,9 +413,10 @@ Result<void> ChunkWriter::ticket(int64_t index, int64_t total) {
                 customer_waiting,
                 int64_t{moves}};
   if (c_.engine() == store::Engine::kPostgres) {
-    row.emplace_back(std::move(document));
+    row.emplace_back(std::move(document.public_text));
+    row.emplace_back(std::move(document.internal_text));
   } else {
-    REDRESS_CHECK(search_.add({id, std::move(document)}));
+    REDRESS_CHECK(search_.add({id, std::move(document.public_text), std::move(document.internal_text)}));
   }
   REDRESS_CHECK(tickets_.add(std::move(row)));
   REDRESS_CHECK(ticket_contacts_.add({id, contact_id, int64_t{0}}));

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "domain/validation.h"
 #include "mail/curl_init.h"
 
@@ -35,14 +36,14 @@ std::string endpoint(const MailgateOptions& o, CURL* curl) {
 }
 
 std::string error_code(const std::string& body) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
+  auto j = parse_json(body);
   if (j.is_object() && j.contains("error") && j["error"].is_object()) return j["error"].value("code", "");
   return "";
 }
 
 // The server's error message, or the body as it is.
 std::string server_message(const std::string& body) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
+  auto j = parse_json(body);
   if (j.is_object() && j.contains("error") && j["error"].is_object()) {
     std::string m = j["error"].value("message", "");
     if (j["error"].contains("fields")) m += " " + j["error"]["fields"].dump();

@@ -67,10 +67,40 @@ Result<std::optional<CsvRecord>> CsvReader::next() {
   return std::optional<CsvRecord>(std::move(record));
 }
 
+namespace {
+
+bool is_plain_number(const std::string& f) {
+  size_t i = f[0] == '-' ? 1 : 0;
+  bool digits = false, dot = false;
+  for (; i < f.size(); ++i) {
+    if (f[i] >= '0' && f[i] <= '9') {
+      digits = true;
+    } else if (f[i] == '.' && !dot) {
+      dot = true;
+    } else {
+      return false;
+    }
+  }
+  return digits;
+}
+
+}  // namespace
+
+bool is_formula_like(const std::string& f) {
+  if (f.empty()) return false;
+  const char first = f[0];
+  if (first != '=' && first != '+' && first != '-' && first != '@' && first != '\t' && first != '\r') return false;
+  // A negative amount is data, and no spreadsheet reads "-12.50" as anything else.
+  return !is_plain_number(f);
+}
+
 void CsvWriter::add(const std::vector<std::string>& fields) {
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i) text_ += ',';
-    const std::string& f = fields[i];
+    // A cell a spreadsheet would run as a formula ("=HYPERLINK(...)" as a user's name)
+    // is written as text: a leading apostrophe is what Excel, LibreOffice and Google
+    // Sheets read as "this is text", and what OWASP recommends.
+    const std::string f = is_formula_like(fields[i]) ? "'" + fields[i] : fields[i];
     // A record of one empty field would be a blank line, which readers skip.
     const bool lone_empty = f.empty() && fields.size() == 1;
     if (!lone_empty && f.find_first_of(",\"\r\n") == std::string::npos) {

@@ -37,8 +37,12 @@ class CsvReader {
 };
 
 // Writing CSV (RFC 4180): records end with CRLF; a field is quoted when it holds a comma,
-// a double quote, CR or LF, with its quotes doubled. What CsvReader reads back is exactly
-// what was written.
+// a double quote, CR or LF, with its quotes doubled. A field a spreadsheet would take for a
+// formula (is_formula_like) gets an apostrophe in front; every other field reads back
+// exactly as it was written.
+// Starts with = + - @ TAB or CR and is not a plain number such as -12.50.
+bool is_formula_like(const std::string& field);
+
 class CsvWriter {
  public:
   void add(const std::vector<std::string>& fields);

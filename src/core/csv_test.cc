@@ -100,5 +100,26 @@ TEST(CsvWriter, WhatItWritesReadsBackTheSame) {
   for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(back[i].fields, rows[i]) << i;
 }
 
+// The probe's finding: a user named =HYPERLINK(...) and a reason coded =1+2 went out
+// as formulas in the reports CSV.
+TEST(CsvWriter, SpreadsheetFormulaInjectionIsNeutralised) {
+  CsvWriter w;
+  w.add({"=HYPERLINK(\"https://evil.example\",\"x\")", "=1+2", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"});
+  auto back = all(w.text());
+  ASSERT_EQ(back.size(), 1u);
+  const Fields want = {"'=HYPERLINK(\"https://evil.example\",\"x\")", "'=1+2", "'+1", "'-2+3", "'@SUM(A1)", "'\tx",
+                       "'\rx"};
+  EXPECT_EQ(back[0].fields, want);
+}
+
+TEST(CsvWriter, NumbersAndOrdinaryTextAreLeftAlone) {
+  CsvWriter w;
+  w.add({"-12.50", "-3", "42", "a=b", "mail@example.org", "", "-", "-.", "- dash"});
+  auto back = all(w.text());
+  ASSERT_EQ(back.size(), 1u);
+  const Fields want = {"-12.50", "-3", "42", "a=b", "mail@example.org", "", "'-", "'-.", "'- dash"};
+  EXPECT_EQ(back[0].fields, want);
+}
+
 }  // namespace
 }  // namespace redress

@@ -40,6 +40,12 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+std::string text_problem(std::string_view s) {
+  if (!is_valid_utf8(s)) return "not valid UTF-8";
+  if (s.find('\0') != std::string_view::npos) return "contains a NUL character";
+  return "";
+}
+
 bool is_plausible_email(std::string_view s) {
   if (s.size() < 3 || s.size() > 254) return false;
   auto at = s.find('@');

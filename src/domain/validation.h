@@ -6,6 +6,10 @@
 namespace redress::domain {
 
 bool is_valid_utf8(std::string_view s);
+// Why s cannot be stored as text ("not valid UTF-8", "contains a NUL character"), or ""
+// when it can. NUL is refused everywhere: PostgreSQL cannot store it in TEXT, C strings
+// end at it, and a mail header or CSV cell holding one is read differently by each tool.
+std::string text_problem(std::string_view s);
 // A pragmatic address check: one @, a non-empty local part, a dotted domain, no spaces.
 bool is_plausible_email(std::string_view s);
 std::string lower_ascii(std::string_view s);

@@ -109,4 +109,11 @@ TEST(LowerAsciiTest, LowersAsciiAndLeavesOtherBytes) {
 }
 
 }  // namespace
+TEST(TextProblemTest, NamesWhatMakesBytesUnfitForText) {
+  EXPECT_EQ(text_problem("R\xC3\xA9" "clamation"), "");
+  EXPECT_EQ(text_problem(""), "");
+  EXPECT_EQ(text_problem("caf\xE9"), "not valid UTF-8");
+  EXPECT_EQ(text_problem(std::string_view("a\0b", 3)), "contains a NUL character");
+}
+
 }  // namespace redress::domain

@@ -1,17 +1,45 @@
 #include "http/json_input.h"
 
+#include "core/json_parse.h"
 #include "domain/validation.h"
 
 namespace redress::http {
+
+namespace {
+
+// The first string (member name or value) holding a NUL, as a path such as
+// "fields.notes[2]", or "". Recursion is safe: parse_json bounds the depth.
+std::string path_of_nul(const nlohmann::json& v, const std::string& path) {
+  if (v.is_string()) return v.get_ref<const std::string&>().find('\0') != std::string::npos ? path : "";
+  if (v.is_array()) {
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (auto p = path_of_nul(v[i], path + "[" + std::to_string(i) + "]"); !p.empty()) return p;
+    }
+  } else if (v.is_object()) {
+    for (const auto& [key, member] : v.items()) {
+      const std::string here = path.empty() ? key : path + "." + key;
+      if (key.find('\0') != std::string::npos) return here;
+      if (auto p = path_of_nul(member, here); !p.empty()) return p;
+    }
+  }
+  return "";
+}
+
+}  // namespace
 
 Result<nlohmann::json> parse_json_body(const Request& request) {
   auto type = request.header("Content-Type").value_or("");
   if (type.find("application/json") == std::string::npos && !(type.empty() && request.body.empty()))
     return fail(ErrorCode::kUnsupportedMedia, "send the body as application/json");
   if (!domain::is_valid_utf8(request.body)) return fail(ErrorCode::kMalformed, "the body is not valid UTF-8");
-  auto j = nlohmann::json::parse(request.body, nullptr, false);
+  JsonProblem problem = JsonProblem::kNone;
+  std::string detail;
+  auto j = parse_json(request.body, &problem, &detail);
+  if (problem == JsonProblem::kTooDeep) return fail(ErrorCode::kMalformed, "the body is refused: " + detail);
   if (j.is_discarded()) return fail(ErrorCode::kMalformed, "the body is not valid JSON");
   if (!j.is_object()) return fail(ErrorCode::kMalformed, "the body must be a JSON object");
+  if (auto where = path_of_nul(j, ""); !where.empty())
+    return fail(Error::invalid_field(where, "contains a NUL character (\\u0000), which text may not hold"));
   return j;
 }
 

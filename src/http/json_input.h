@@ -15,8 +15,9 @@
 
 namespace redress::http {
 
-// 415 unless Content-Type is JSON; 400 for malformed JSON or invalid UTF-8; 400 unless
-// the top level is an object.
+// 415 unless Content-Type is JSON; 400 for malformed JSON, invalid UTF-8 or arrays and
+// objects nested deeper than kMaxJsonDepth (core/json_parse.h); 400 unless the top level
+// is an object; 422 naming the field for a string holding a NUL character.
 Result<nlohmann::json> parse_json_body(const Request& request);
 
 class ObjectReader {

@@ -186,5 +186,30 @@ TEST(ObjectReaderTest, ReaderWithPrefixNamesFieldsUnderIt) {
                                                             {"fields.other", "custom reason"}}));
 }
 
+// The probe's finding: 75,000 levels of arrays in a ticket's fields crashed the server.
+TEST(JsonBodyTest, DeeplyNestedFieldsAreRefusedNotACrash) {
+  const std::string body = R"({"workflow":"support-request","fields":{"f":)" + std::string(100'000, '[') +
+                           std::string(100'000, ']') + "}}";
+  auto j = parse_json_body(post(body));
+  ASSERT_FALSE(j.has_value());
+  EXPECT_EQ(j.error().code, ErrorCode::kMalformed);
+  EXPECT_NE(j.error().message.find("deeper than 64"), std::string::npos) << j.error().message;
+}
+
+TEST(JsonBodyTest, NestingWithinTheBoundIsTaken) {
+  const std::string body = R"({"fields":{"f":)" + std::string(40, '[') + std::string(40, ']') + "}}";
+  EXPECT_TRUE(parse_json_body(post(body)).has_value());
+}
+
+TEST(JsonBodyTest, NulInAStringIsRefusedNamingTheField) {
+  auto j = parse_json_body(post(R"({"subject":"ok","fields":{"notes":["fine","bad\u0000"]}})"));
+  ASSERT_FALSE(j.has_value());
+  EXPECT_EQ(j.error().code, ErrorCode::kInvalid);
+  EXPECT_TRUE(j.error().fields.contains("fields.notes[1]")) << j.error().message;
+  auto key = parse_json_body(post(R"({"a\u0000b":1})"));
+  ASSERT_FALSE(key.has_value());
+  EXPECT_EQ(key.error().code, ErrorCode::kInvalid);
+}
+
 }  // namespace
 }  // namespace redress::http

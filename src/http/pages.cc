@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "core/embedded.h"
+#include "core/json_parse.h"
 #include "domain/validation.h"
 #include "notify/templates.h"
 
@@ -13,7 +14,7 @@ namespace {
 nlohmann::json load_messages(const std::string& language) {
   auto text = embedded_file("web/messages/" + language + ".json");
   if (!text) return nlohmann::json::object();
-  auto j = nlohmann::json::parse(*text, nullptr, false);
+  auto j = parse_json(*text);
   return j.is_object() ? j : nlohmann::json::object();
 }
 

@@ -56,6 +56,8 @@ bool is_expected_end(const beast::error_code& ec) {
 std::optional<Response> rejection_for(const beast::error_code& ec) {
   if (ec == bhttp::error::body_limit) return error_response(413, "too_large", "request body too large");
   if (ec == bhttp::error::header_limit) return error_response(431, "too_large", "request header too large");
+  if (ec == bhttp::error::bad_transfer_encoding)
+    return error_response(400, "malformed", "Transfer-Encoding: only chunked is accepted");
   if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() && !is_expected_end(ec)) {
     return error_response(400, "malformed", "malformed HTTP request");
   }
@@ -131,6 +133,16 @@ asio::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buff
   beast::error_code ec;
   co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return ec;
+  // Only chunked framing is understood. Beast reads a body with another coding ("gzip",
+  // "identity", "gzip, chunked") as something else than a proxy in front may have, which is
+  // how requests are smuggled past it (RFC 9112 6.1: such a request is answered 400).
+  if (auto coding = parser.get().find(bhttp::field::transfer_encoding); coding != parser.get().end()) {
+    std::string_view value = coding->value();
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    if (!beast::iequals(value, "chunked") || parser.get().count(bhttp::field::transfer_encoding) > 1)
+      co_return bhttp::error::bad_transfer_encoding;
+  }
   // Whole mails arrive on a few routes; everything else keeps the small limit.
   const std::string_view target = parser.get().target();
   for (const auto& [prefix, limit] : options.large_body_routes) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "core/json_parse.h"
 #include "domain/response_template.h"
 #include "domain/user.h"
 #include "http/web_diagram.h"
@@ -516,12 +517,11 @@ Result<Response> routing_page(WebCall& call, json extra) {
 
 // The textarea holds the rules (a list) or the whole PUT body ({"rules": [...]}).
 Result<Response> save_routing(WebCall& call) {
-  json sent;
-  try {
-    sent = json::parse(call.field("rules"));
-  } catch (const json::parse_error& e) {
-    std::string why = e.what();
-    if (auto at = why.find("] "); at != std::string::npos) why = why.substr(at + 2);
+  JsonProblem problem = JsonProblem::kNone;
+  std::string why;
+  const json sent = parse_json(call.field("rules"), &problem, &why);
+  if (problem != JsonProblem::kNone) {
+    if (problem == JsonProblem::kTooDeep) why = call.say("json_too_deep");
     return routing_page(
         call, {{"error",
                 {{"message", call.say("routing_bad_json") + " " + why}, {"fields", json::array()}, {"status", 400}}}});

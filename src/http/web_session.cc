@@ -1,5 +1,6 @@
 // Signing in and out: password form, one-time link by mail (customers), the profile
 // page, and "/" sending each person to their home.
+#include "http/safe_redirect.h"
 #include "http/web_pages.h"
 #include "http/web_support.h"
 
@@ -21,13 +22,6 @@ std::string home_of(const WebCall& call) {
   return home_for(call.user);
 }
 
-// Only a path on this site: "next" comes from the address bar and must not send a
-// person who just signed in to somebody else's page.
-std::string safe_next(const std::string& next, const std::string& fallback) {
-  if (next.size() > 1 && next[0] == '/' && next[1] != '/' && next[1] != '\\') return next;
-  return fallback;
-}
-
 Response with_cookies(Response r, const ApiReply& reply) {
   for (const auto& [name, value] : reply.headers) {
     if (name == "Set-Cookie") r.headers.emplace_back(name, value);
@@ -36,7 +30,9 @@ Response with_cookies(Response r, const ApiReply& reply) {
 }
 
 Result<Response> login_page(WebCall& call, nlohmann::json error, int status) {
-  nlohmann::json v = {{"next", call.request.method == "GET" ? call.query("next") : call.field("next")},
+  // The form carries "next" on only when it is a path of this site.
+  const std::string next = call.request.method == "GET" ? call.query("next") : call.field("next");
+  nlohmann::json v = {{"next", same_site_or(next, "")},
                       {"email", call.field("email")},
                       {"nav", "none"}};
   if (!error.is_null()) v["error"] = std::move(error);
@@ -52,7 +48,7 @@ Result<Response> login(WebCall& call) {
     if (reply.status == 429) error["message"] = call.say("login_rate_limited");
     return login_page(call, std::move(error), reply.status);
   }
-  return with_cookies(redirect(safe_next(call.field("next"), home_for(reply.body["user"]))), reply);
+  return with_cookies(redirect(same_site_or(call.field("next"), home_for(reply.body["user"]))), reply);
 }
 
 Result<Response> logout(WebCall& call) {
@@ -108,7 +104,7 @@ Result<Response> save_profile(WebCall& call) {
 void add_session_pages(const PageRoutes& add) {
   add("GET", "/", Access::kAnyone, [](WebCall& call) -> Result<Response> { return redirect(home_of(call)); });
   add("GET", "/login", Access::kAnyone, [](WebCall& call) -> Result<Response> {
-    if (call.signed_in()) return redirect(safe_next(call.query("next"), home_of(call)));
+    if (call.signed_in()) return redirect(same_site_or(call.query("next"), home_of(call)));
     return login_page(call, nullptr, 200);
   });
   add("POST", "/login", Access::kAnyone, login);

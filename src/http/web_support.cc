@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/embedded.h"
+#include "core/json_parse.h"
 #include "http/pages.h"
 #include "http/web_pages.h"
 #include "notify/templates.h"
@@ -98,7 +99,7 @@ ApiReply WebCall::call(Request internal) const {
   Response r = api.dispatch(internal);
   ApiReply reply{r.status, nullptr, std::move(r.headers), {}, r.content_type};
   if (r.content_type.starts_with("application/json")) {
-    reply.body = nlohmann::json::parse(r.body, nullptr, false);
+    reply.body = parse_json(r.body);
     if (reply.body.is_discarded()) reply.body = nullptr;
   } else {
     reply.raw = std::move(r.body);

@@ -1,7 +1,8 @@
 #pragma once
 // Mail loops start when two robots answer each other. Redress sends nothing automatic to a
 // mail or an address that looks automated (RFC 3834 Auto-Submitted, Precedence
-// bulk/junk/list, List-Id, mailer-daemon and friends, our own addresses).
+// bulk/junk/list, List-Id, X-Autoreply, Exchange's X-Auto-Response-Suppress, mailer-daemon
+// and friends, our own addresses with or without a "+tag").
 #include <set>
 #include <string>
 #include <string_view>

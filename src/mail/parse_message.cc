@@ -173,6 +173,8 @@ class HeaderReader {
     mail.auto_submitted = ascii_lowercase(trim(text("Auto-Submitted")));
     mail.precedence = ascii_lowercase(trim(text("Precedence")));
     mail.list_id = trim(text("List-Id"));
+    mail.x_autoreply = ascii_lowercase(trim(text("X-Autoreply")));
+    mail.x_auto_response_suppress = ascii_lowercase(trim(text("X-Auto-Response-Suppress")));
     mail.return_path = return_path();
     mail.content_language = trim(text("Content-Language"));
   }

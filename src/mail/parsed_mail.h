@@ -48,6 +48,10 @@ struct ParsedMail {
   std::string auto_submitted;  // header value lower-cased, "" when absent
   std::string precedence;      // lower-cased, "" when absent
   std::string list_id;         // "" when absent
+  std::string x_autoreply;     // X-Autoreply (some vacation responders), lower-cased, "" when absent
+  // X-Auto-Response-Suppress (Microsoft Exchange): which automatic answers the sender does
+  // not want, e.g. "all" or "oof, autoreply"; lower-cased, "" when absent.
+  std::string x_auto_response_suppress;
   std::string return_path;     // lower-cased addr-spec, "" when absent ("<>" gives "<>")
   std::string content_language;
   std::string text;  // body for people: text/plain preferred, else from the HTML

@@ -68,5 +68,27 @@ TEST(LoopGuard, AutomatedAddressesAreRecognised) {
   EXPECT_EQ(automated_address_reason("bouncer@example.com", own), "");
 }
 
+TEST(LoopGuard, XAutoreplyAndExchangeSuppressionAreAutomated) {
+  ParsedMail m;
+  m.x_autoreply = "yes";
+  EXPECT_EQ(automated_mail_reason(m), "x_autoreply");
+  m = {};
+  m.x_auto_response_suppress = "all";
+  EXPECT_EQ(automated_mail_reason(m), "x_auto_response_suppress");
+  m.x_auto_response_suppress = "dr, oof, autoreply";
+  EXPECT_EQ(automated_mail_reason(m), "x_auto_response_suppress");
+  // Receipts only: the sender still welcomes an answer.
+  m.x_auto_response_suppress = "dr, rn, nrn";
+  EXPECT_EQ(automated_mail_reason(m), "");
+}
+
+TEST(LoopGuard, OwnAddressWithASubaddressIsOurs) {
+  const std::set<std::string> own = {"support@desk.example.org"};
+  EXPECT_EQ(automated_address_reason("support+fr@desk.example.org", own), "own_address");
+  EXPECT_EQ(automated_address_reason("Support+Urgent+x@Desk.Example.org", own), "own_address");
+  EXPECT_EQ(automated_address_reason("support+fr@other.example.org", own), "");
+  EXPECT_EQ(automated_address_reason("supporter@desk.example.org", own), "");
+}
+
 }  // namespace
 }  // namespace redress::mail

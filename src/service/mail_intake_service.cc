@@ -63,9 +63,34 @@ struct Routed {
   nlohmann::json detail = nlohmann::json::object();
 };
 
+// What the mail says, whatever path it took: two copies of one mail (an MTA's retry, the
+// same mail by the gateway and from IMAP) differ in their Received lines, not in this.
+std::string content_fingerprint(const mail::ParsedMail& m) {
+  std::string s = m.from ? m.from->email : "";
+  s += '\n' + (m.date ? std::to_string(to_micros(*m.date)) : std::string()) + '\n' + m.subject + '\n' + m.text;
+  for (const auto& a : m.attachments) s += '\n' + a.filename + ' ' + std::to_string(a.size) + ' ' + crypto::sha256_hex(a.data);
+  return crypto::sha256_hex(s);
+}
+
+// Whether the mail stored as `seen` is this one again, or another mail that came with the
+// same Message-ID: anyone can write any Message-ID, and an attacker who used a customer's
+// first would otherwise have the customer's real mail dropped as a duplicate.
+Result<bool> same_mail(store::MailStore& mails, const store::MailRecord& seen, const std::string& raw,
+                       const mail::ParsedMail& m) {
+  if (!seen.raw_sha256) return true;  // nothing to compare with: trust the id
+  if (*seen.raw_sha256 == crypto::sha256_hex(raw)) return true;
+  auto stored = REDRESS_TRY(mails.blob(*seen.raw_sha256));
+  if (!stored) return true;
+  auto earlier = mail::parse_mail(*stored);
+  if (!earlier) return false;
+  return content_fingerprint(*earlier) == content_fingerprint(m);
+}
+
 // Finds the ticket a mail answers: our signed Message-IDs first (they cannot be forged),
-// then any Message-ID we have seen on a ticket, then the subject tag, which counts only
-// when the sender is a contact of that ticket (anyone can type a number).
+// then any Message-ID we have seen on a ticket, then the subject tag. Those two count only
+// when the sender is a contact of that ticket: anyone can type a number, and anyone who
+// saw a mail of the thread (a forward, a CC) knows its Message-ID. A stranger's mail
+// opens a ticket of its own, with the ticket it pointed at noted.
 Result<Routed> route(const Context& ctx, Connection& c, const mail::ParsedMail& m) {
   store::TicketStore tickets(c);
   store::MailStore mails(c);
@@ -83,27 +108,36 @@ Result<Routed> route(const Context& ctx, Connection& c, const mail::ParsedMail& 
       }
     }
   }
+  const std::string sender = m.from ? m.from->email : "";
+  std::optional<nlohmann::json> unlinked;  // the first known id whose ticket the sender is a stranger to
   for (const auto& [id, header] : ids) {
-    if (auto tid = REDRESS_TRY(mails.ticket_of_message_id(id))) {
-      if (auto t = REDRESS_TRY(tickets.find(*tid))) {
+    for (int64_t tid : REDRESS_TRY(mails.tickets_of_message_id(id, 5))) {
+      auto t = REDRESS_TRY(tickets.find(tid));
+      if (!t) continue;
+      if (!sender.empty() && REDRESS_TRY(tickets.has_contact_email(t->id, sender))) {
         out.ticket = std::move(*t);
         out.routing = "known_message_id";
         out.detail = {{"header", header}, {"message_id", id}};
         return out;
       }
+      if (!unlinked) {
+        unlinked = nlohmann::json{{"ignored_message_id", id},
+                                  {"refers_to_ticket", t->number},
+                                  {"why", "sender is not a contact of that ticket"}};
+      }
     }
   }
+  if (unlinked) out.detail = *unlinked;
   if (auto tag = mail::subject_tag(m.subject)) {
     auto t = REDRESS_TRY(tickets.find_by_number(*tag));
-    const std::string sender = m.from ? m.from->email : "";
     if (t && !sender.empty() && REDRESS_TRY(tickets.has_contact_email(t->id, sender))) {
       out.ticket = std::move(*t);
       out.routing = "subject_tag";
       out.detail = {{"number", *tag}};
       return out;
     }
-    out.detail = {{"ignored_subject_tag", *tag},
-                  {"why", t ? "sender is not a contact of that ticket" : "no ticket with that number"}};
+    out.detail["ignored_subject_tag"] = *tag;
+    out.detail["why"] = t ? "sender is not a contact of that ticket" : "no ticket with that number";
   }
   out.routing = "new_ticket";
   return out;
@@ -159,8 +193,17 @@ Result<IntakeResult> MailIntakeService::ingest_in(Connection& c, const std::stri
 
   store::MailStore mails(c);
   IntakeResult result;
-  const std::string key = dedupe_key_of(m);
-  if (auto seen = REDRESS_TRY(mails.find_by_dedupe_key(key))) {
+  std::string key = dedupe_key_of(m);
+  std::optional<int64_t> reused_id_of;  // the mail that came first with this Message-ID
+  auto seen = REDRESS_TRY(mails.find_by_dedupe_key(key));
+  if (seen && key.starts_with("mid:") && !REDRESS_TRY(same_mail(mails, *seen, raw, m))) {
+    // Another mail with a Message-ID already used: a new mail, kept under a key of its own
+    // (so that it too is taken once).
+    reused_id_of = seen->id;
+    key += "#" + content_fingerprint(m);
+    seen = REDRESS_TRY(mails.find_by_dedupe_key(key));
+  }
+  if (seen) {
     result.outcome = "duplicate";
     result.mail_id = seen->id;
     result.ticket_id = seen->ticket_id;
@@ -304,6 +347,7 @@ Result<IntakeResult> MailIntakeService::ingest_in(Connection& c, const std::stri
   record.routing = routed.routing;
   record.routing_detail = routed.detail;
   if (!automated.empty()) record.routing_detail["automated"] = automated;
+  if (reused_id_of) record.routing_detail["message_id_reused_from_mail"] = *reused_id_of;
 
   if (!created) {
     const workflow::WorkflowDef* wf = ctx_.workflows.find(t.workflow);

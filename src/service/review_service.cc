@@ -107,6 +107,15 @@ domain::Review cleaned(const ReviewInput& in, std::map<std::string, std::string>
     errors["url"] = "an http:// or https:// URL of at most 2000 characters";
   if (in.language && !domain::is_language_tag(*in.language))
     errors["language"] = "must be a language tag such as en or fr";
+  // Last, so that it names the real problem: bytes that are not text fail the checks above
+  // for the wrong reason, and would stop whatever writes them as JSON later.
+  for (const auto& [field, value] : {std::pair<const char*, const std::string*>{"external_id", &in.external_id},
+                                     {"author.name", &in.author_name},
+                                     {"author.email", &in.author_email},
+                                     {"text", &in.text},
+                                     {"url", &in.url}}) {
+    if (auto why = domain::text_problem(*value); !why.empty()) errors[field] = why;
+  }
   return r;
 }
 

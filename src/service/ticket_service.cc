@@ -313,6 +313,7 @@ Result<TicketPage> TicketService::list(const Actor& actor, ListQuery query) {
     if (!actor.user || actor.user->role != domain::Role::kCustomer)
       return fail(Error::forbidden("not allowed to list tickets", "right_missing"));
     f.visible_to_email = actor.user->email;
+    f.public_text_only = true;
   }
   const int want = f.limit;
   f.limit = want + 1;

@@ -1,5 +1,7 @@
 #include "store/event_store.h"
 
+#include "core/json_parse.h"
+
 namespace redress::store {
 namespace {
 
@@ -18,7 +20,7 @@ domain::Event event_from(const Row& r) {
   e.kind = r.text(7);
   e.from = r.opt_text(8);
   e.to = r.opt_text(9);
-  e.data = nlohmann::json::parse(r.text(10), nullptr, false);
+  e.data = parse_json(r.text(10));
   if (e.data.is_discarded()) e.data = nlohmann::json::object();
   return e;
 }

@@ -31,5 +31,29 @@ TEST(FullTextQuery, NothingSearchableGivesNothing) {
   EXPECT_EQ(full_text_query(Engine::kSqlite, R"(a"b OR c*)"), R"("a" AND "b" AND "OR" AND "c")");
 }
 
+TEST(FullTextQuery, PublicOnlyKeepsToWhatCustomersMayRead) {
+  // SQLite: the public_text column alone; PostgreSQL: lexemes of weight D (internal notes
+  // are indexed with weight C).
+  EXPECT_EQ(full_text_query(Engine::kSqlite, "fraud", true), "public_text : (\"fraud\"*)");
+  EXPECT_EQ(full_text_query(Engine::kSqlite, "colis fr", true), "public_text : (\"colis\" AND \"fr\")");
+  EXPECT_EQ(full_text_query(Engine::kPostgres, "fraud", true), "fraud:*D");
+  EXPECT_EQ(full_text_query(Engine::kPostgres, "colis fr", true), "colis:D & fr:D");
+  EXPECT_EQ(full_text_query(Engine::kSqlite, "lea@example.fr", true), "public_text : (\"lea example fr\")");
+  EXPECT_EQ(full_text_query(Engine::kPostgres, "lea@example.fr", true), "lea:D <-> example:D <-> fr:D");
+  EXPECT_EQ(full_text_query(Engine::kSqlite, "?!", true), "");
+}
+
+TEST(SearchDocument, InternalNotesGoToTheirOwnPart) {
+  const auto doc = search_document("C-2026-000042", "Parcel crushed", "Box arrived flat",
+                                   {{"Carla Client", std::string("carla@example.com")}},
+                                   {{"Sorry, we refund you", false}, {"fraudster? check chargeback", true}});
+  EXPECT_NE(doc.public_text.find("Parcel crushed"), std::string::npos);
+  EXPECT_NE(doc.public_text.find("000042"), std::string::npos);
+  EXPECT_NE(doc.public_text.find("carla example com"), std::string::npos);
+  EXPECT_NE(doc.public_text.find("we refund you"), std::string::npos);
+  EXPECT_EQ(doc.public_text.find("fraudster"), std::string::npos);
+  EXPECT_EQ(doc.internal_text, "fraudster? check chargeback");
+}
+
 }  // namespace
 }  // namespace redress::store

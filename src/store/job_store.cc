@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "core/json_parse.h"
+
 namespace redress::store {
 namespace {
 
@@ -14,7 +16,7 @@ Job job_from(const Row& r) {
   Job j;
   j.id = r.integer(0);
   j.kind = r.text(1);
-  j.payload = nlohmann::json::parse(r.text(2), nullptr, false);
+  j.payload = parse_json(r.text(2));
   if (j.payload.is_discarded()) j.payload = nlohmann::json::object();
   j.due_at = from_micros(r.integer(3));
   j.attempts = static_cast<int>(r.integer(4));

@@ -1,6 +1,7 @@
 #include "store/mail_store.h"
 
 #include "core/crypto.h"
+#include "core/json_parse.h"
 
 namespace redress::store {
 namespace {
@@ -10,7 +11,7 @@ constexpr const char* kMailColumns =
     "subject, purpose, routing, routing_detail, raw_sha256, status, last_error, created_at, sent_at";
 
 nlohmann::json json_or(const std::string& text, nlohmann::json fallback) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto j = parse_json(text);
   return j.is_discarded() ? fallback : j;
 }
 
@@ -108,6 +109,16 @@ Result<std::optional<int64_t>> MailStore::ticket_of_message_id(const std::string
       {message_id}));
   if (!row) return std::optional<int64_t>();
   return row->opt_integer(0);
+}
+
+Result<std::vector<int64_t>> MailStore::tickets_of_message_id(const std::string& message_id, int limit) {
+  auto rows = REDRESS_TRY(c_.query(
+      "SELECT ticket_id FROM mail_messages WHERE message_id = ? AND ticket_id IS NOT NULL "
+      "GROUP BY ticket_id ORDER BY MAX(id) DESC LIMIT ?",
+      {message_id, int64_t{limit}}));
+  std::vector<int64_t> out;
+  for (const auto& r : rows) out.push_back(r.integer(0));
+  return out;
 }
 
 Result<std::vector<std::string>> MailStore::message_ids_of_ticket(int64_t ticket_id, int limit) {

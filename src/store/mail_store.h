@@ -80,6 +80,9 @@ class MailStore {
   Result<std::optional<MailRecord>> find_by_dedupe_key(const std::string& key);
   // The ticket of a mail we know by Message-ID (in or out), newest first.
   Result<std::optional<int64_t>> ticket_of_message_id(const std::string& message_id);
+  // Every ticket a mail with that Message-ID went to, newest first (one id may have been
+  // used by two senders: see MailIntakeService).
+  Result<std::vector<int64_t>> tickets_of_message_id(const std::string& message_id, int limit);
   // Message-IDs of a ticket's mails, oldest first (for the References chain).
   Result<std::vector<std::string>> message_ids_of_ticket(int64_t ticket_id, int limit);
   Result<std::vector<MailRecord>> of_ticket(int64_t ticket_id);

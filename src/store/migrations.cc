@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "core/embedded.h"
+#include "store/ticket_store.h"
 
 namespace redress::store {
 namespace {
@@ -29,6 +30,19 @@ std::vector<Migration> migrations_for(Engine engine) {
   return out;
 }
 
+// Steps a script cannot do, run after the migration's SQL in its transaction: what the
+// program alone knows how to build.
+Result<void> after_script(int version, Connection& c) {
+  if (version == 11) {
+    // 0011_public_search: the search documents of tickets with internal messages, now split
+    // into their public and internal parts.
+    auto rows = REDRESS_TRY(c.query("SELECT DISTINCT ticket_id FROM messages WHERE visibility <> 'public'"));
+    TicketStore tickets(c);
+    for (const auto& r : rows) REDRESS_CHECK(tickets.reindex(r.integer(0)));
+  }
+  return {};
+}
+
 // Arbitrary constant: the advisory lock key for "migrating Redress".
 constexpr int64_t kMigrationLockKey = 0x52656472657373;
 
@@ -51,6 +65,7 @@ Result<std::vector<AppliedMigration>> migrate(Database& db) {
                                           {static_cast<int64_t>(m.version)}));
       if (done) return {};
       auto r = c.execute_script(m.sql);
+      if (r) r = after_script(m.version, c);
       if (!r) {
         return fail(ErrorCode::kInternal,
                     "migration " + std::to_string(m.version) + " (" + m.name + ") failed: " + r.error().message);

@@ -1,5 +1,7 @@
 #include "store/reason_store.h"
 
+#include "core/json_parse.h"
+
 namespace redress::store {
 namespace {
 
@@ -8,7 +10,7 @@ domain::Reason reason_from(const Row& r) {
   out.id = r.integer(0);
   out.workflow = r.text(1);
   out.code = r.text(2);
-  auto labels = nlohmann::json::parse(r.text(3), nullptr, false);
+  auto labels = parse_json(r.text(3));
   if (labels.is_object()) {
     for (auto& [k, v] : labels.items()) {
       if (v.is_string()) out.labels[k] = v.get<std::string>();

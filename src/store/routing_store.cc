@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
+
 namespace redress::store {
 namespace {
 
@@ -27,7 +29,7 @@ domain::RoutingRule rule_from(const Row& r) {
   out.channel = r.text(5);
   // A recipients column that is not the expected JSON (edited by hand) reads as nobody:
   // the row then mails no one rather than failing every change it matches.
-  const auto recipients = nlohmann::json::parse(r.text(6), nullptr, false);
+  const auto recipients = parse_json(r.text(6));
   out.to = strings_of(recipients, "to");
   out.cc = strings_of(recipients, "cc");
   out.bcc = strings_of(recipients, "bcc");

@@ -1,5 +1,7 @@
 #include "store/ticket_store.h"
 
+#include "core/json_parse.h"
+
 namespace redress::store {
 namespace {
 
@@ -26,7 +28,7 @@ domain::Ticket ticket_from(const Row& r) {
   t.main_contact_id = r.opt_integer(10);
   t.taken_by = r.opt_integer(11);
   t.messaging_blocked = r.boolean(12);
-  t.fields = nlohmann::json::parse(r.text(13), nullptr, false);
+  t.fields = parse_json(r.text(13));
   if (!t.fields.is_object()) t.fields = nlohmann::json::object();
   t.created_by = r.opt_integer(14);
   t.created_at = from_micros(r.integer(15));
@@ -69,16 +71,21 @@ void add_with_parts(std::string& doc, const std::string& email) {
 
 }  // namespace
 
-std::string search_document(const std::string& number, const std::string& subject, const std::string& description,
-                            const std::vector<SearchContact>& contacts, const std::vector<std::string>& bodies) {
-  std::string doc;
-  add_with_parts(doc, number);
-  doc += ' ' + subject + ' ' + description;
+SearchDocument search_document(const std::string& number, const std::string& subject, const std::string& description,
+                               const std::vector<SearchContact>& contacts, const std::vector<SearchBody>& bodies) {
+  SearchDocument doc;
+  std::string& pub = doc.public_text;
+  add_with_parts(pub, number);
+  pub += ' ' + subject + ' ' + description;
   for (const auto& c : contacts) {
-    doc += ' ' + c.name;
-    if (c.email) add_with_parts(doc, *c.email);
+    pub += ' ' + c.name;
+    if (c.email) add_with_parts(pub, *c.email);
   }
-  for (const auto& b : bodies) doc += ' ' + b;
+  for (const auto& b : bodies) {
+    std::string& part = b.internal ? doc.internal_text : pub;
+    if (!part.empty()) part += ' ';
+    part += b.text;
+  }
   return doc;
 }
 
@@ -87,21 +94,31 @@ std::string search_document(const std::string& number, const std::string& subjec
 // phrase. Prefixes are what make a query slow on a big index: "fr"* alone names hundreds of
 // terms ("fr", "france", "francois", "from"...) whose lists must be merged. At a million
 // tickets an address searched with every word a prefix took 200 ms, as a phrase 1 ms.
-std::string full_text_query(Engine engine, const std::string& text) {
+std::string full_text_query(Engine engine, const std::string& text, bool public_only) {
   const auto words = words_of(text);
   if (words.empty()) return "";
   const bool sqlite = engine == Engine::kSqlite;
+  // PostgreSQL: a weight after a lexeme ("colis:D", "fact:*D") restricts it to that weight.
+  const std::string weight = !sqlite && public_only ? "D" : "";
   std::string q;
   if (text.find('@') != std::string::npos && words.size() > 1) {
-    for (const auto& w : words) q += q.empty() ? w : (sqlite ? " " : " <-> ") + w;
-    return sqlite ? '"' + q + '"' : q;
+    for (const auto& w : words) q += (q.empty() ? "" : (sqlite ? " " : " <-> ")) + w + (weight.empty() ? "" : ":" + weight);
+    if (sqlite) q = '"' + q + '"';
+  } else {
+    for (size_t i = 0; i < words.size(); ++i) {
+      const std::string& w = words[i];
+      const bool prefix = i + 1 == words.size() && w.size() >= 3;
+      if (i) q += sqlite ? " AND " : " & ";
+      if (sqlite) {
+        q += '"' + w + '"' + (prefix ? "*" : "");
+      } else {
+        q += w;
+        if (prefix || !weight.empty()) q += ":" + std::string(prefix ? "*" : "") + weight;
+      }
+    }
   }
-  for (size_t i = 0; i < words.size(); ++i) {
-    const std::string& w = words[i];
-    const bool prefix = i + 1 == words.size() && w.size() >= 3;
-    if (i) q += sqlite ? " AND " : " & ";
-    q += sqlite ? '"' + w + '"' + (prefix ? "*" : "") : w + (prefix ? ":*" : "");
-  }
+  // SQLite: a column filter in front of the whole expression.
+  if (sqlite && public_only) q = "public_text : (" + q + ")";
   return q;
 }
 
@@ -244,7 +261,7 @@ Result<std::vector<TicketListItem>> TicketStore::list(const TicketFilter& f) {
     p.emplace_back(*f.visible_to_email);
   }
   if (!f.text.empty()) {
-    std::string q = full_text_query(c_.engine(), f.text);
+    std::string q = full_text_query(c_.engine(), f.text, f.public_text_only);
     if (q.empty()) return std::vector<TicketListItem>();  // nothing searchable: no match
     if (fts) {
       sql += " AND ticket_search MATCH ?";
@@ -364,16 +381,18 @@ Result<void> TicketStore::reindex(int64_t ticket_id) {
       {ticket_id}));
   std::vector<SearchContact> contacts;
   for (const auto& r : contact_rows) contacts.push_back({r.text(0), r.opt_text(1)});
-  auto message_rows = REDRESS_TRY(c_.query("SELECT body FROM messages WHERE ticket_id = ? ORDER BY id", {ticket_id}));
-  std::vector<std::string> bodies;
-  for (const auto& r : message_rows) bodies.push_back(r.text(0));
-  const std::string doc = search_document(t->text(2), t->text(0), t->text(1), contacts, bodies);
+  auto message_rows =
+      REDRESS_TRY(c_.query("SELECT body, visibility FROM messages WHERE ticket_id = ? ORDER BY id", {ticket_id}));
+  std::vector<SearchBody> bodies;
+  for (const auto& r : message_rows) bodies.push_back({r.text(0), r.text(1) != "public"});
+  const SearchDocument doc = search_document(t->text(2), t->text(0), t->text(1), contacts, bodies);
   if (c_.engine() == Engine::kSqlite) {
     REDRESS_CHECK(c_.execute("DELETE FROM ticket_search WHERE rowid = ?", {ticket_id}));
-    REDRESS_CHECK(c_.execute("INSERT INTO ticket_search (rowid, document) VALUES (?, ?)", {ticket_id, doc}));
+    REDRESS_CHECK(c_.execute("INSERT INTO ticket_search (rowid, public_text, internal_text) VALUES (?, ?, ?)",
+                             {ticket_id, doc.public_text, doc.internal_text}));
   } else {
-    REDRESS_CHECK(c_.execute("UPDATE tickets SET search = to_tsvector('simple', redress_unaccent(?)) WHERE id = ?",
-                             {doc, ticket_id}));
+    REDRESS_CHECK(c_.execute(std::string("UPDATE tickets SET search = ") + kPostgresSearchVector + " WHERE id = ?",
+                             {doc.public_text, doc.internal_text, ticket_id}));
   }
   return {};
 }

@@ -19,6 +19,9 @@ struct TicketFilter {
   std::optional<int64_t> assignee_user_id;  // assigned under any role, or taken by
   std::string channel;
   std::string text;  // full-text query, as typed
+  // Match only what customers may read (SearchDocument::public_text): a customer must not
+  // find their ticket by a word that is only in a staff note.
+  bool public_text_only = false;
   std::optional<TimePoint> created_from;
   std::optional<TimePoint> created_to;  // exclusive
   // Customers: only tickets where a contact has this email.
@@ -83,17 +86,34 @@ class TicketStore {
 
 // Turns what a user typed into an engine's full-text query: every word, the last one also
 // as the start of a longer word (three characters or more), an address as one phrase;
-// empty when the text has no words.
-std::string full_text_query(Engine engine, const std::string& text);
+// empty when the text has no words. public_only: every word must be in the public text
+// (SQLite: the public_text column; PostgreSQL: lexemes of weight D, see search_document).
+std::string full_text_query(Engine engine, const std::string& text, bool public_only = false);
 
-// The text a ticket is found by: its number, subject, description, contacts' names and
-// addresses (numbers and addresses also in parts) and every message body. reindex and
-// bulk loads (redress generate) both build it here, so they index alike.
+// The text a ticket is found by, in two parts. Public: its number, subject, description,
+// contacts' names and addresses (numbers and addresses also in parts) and the bodies of
+// public messages: what the customer can read. Internal: the bodies of internal notes.
+// Staff search both, customers only the public part. SQLite keeps them in two columns of
+// ticket_search; PostgreSQL in one tsvector, the internal part with weight C and the public
+// part with the default D, so that a query restricted to D finds only public words.
+// reindex and bulk loads (redress generate) both build it here, so they index alike.
 struct SearchContact {
   std::string name;
   std::optional<std::string> email;
 };
-std::string search_document(const std::string& number, const std::string& subject, const std::string& description,
-                            const std::vector<SearchContact>& contacts, const std::vector<std::string>& bodies);
+struct SearchBody {
+  std::string text;
+  bool internal = false;
+};
+struct SearchDocument {
+  std::string public_text;
+  std::string internal_text;
+};
+SearchDocument search_document(const std::string& number, const std::string& subject, const std::string& description,
+                               const std::vector<SearchContact>& contacts, const std::vector<SearchBody>& bodies);
+// The SQL that turns the two parts (two placeholders, public first) into the PostgreSQL
+// tsvector kept in tickets.search.
+inline constexpr const char* kPostgresSearchVector =
+    "to_tsvector('simple', redress_unaccent(?)) || setweight(to_tsvector('simple', redress_unaccent(?)), 'C')";
 
 }  // namespace redress::store
