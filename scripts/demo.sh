@@ -14,11 +14,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Build packages only: the demo needs no test servers.
 scripts/install-deps.sh
 
-# Configure only when the tree does not exist yet; after that Ninja re-runs CMake by itself
-# when a CMakeLists.txt changes. BUILD_TESTING=OFF because the test packages (GTest) may not
-# be installed; scripts/test.sh turns it back on when it configures the same tree.
+# The same build/ as scripts/test.sh's (scripts/lib/trees.sh), so that the tests after the
+# demo compile only the tests. Configured only when the tree does not exist yet; after that
+# Ninja re-runs CMake by itself when a CMakeLists.txt changes. BUILD_TESTING=OFF because the
+# test packages (GTest) may not be installed: it changes which targets exist, not how the
+# product compiles, and scripts/test.sh turns it on when it configures the same tree.
+# shellcheck source-path=SCRIPTDIR source=lib/trees.sh
+source scripts/lib/trees.sh
 if [[ ! -f build/build.ninja ]]; then
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF
+  cmake -S . -B build -G Ninja "${plain_tree_options[@]}" -DBUILD_TESTING=OFF
 fi
 cmake --build build --target redress -j "${REDRESS_JOBS:-2}"
 

@@ -6,6 +6,7 @@ set -euo pipefail
 # What the product needs to build and run.
 build_pkgs=(
   g++ cmake ninja-build pkg-config
+  ccache                  # compiles of unchanged sources are cache hits, across clones too
   libboost-dev            # Beast + Asio (header-only, Boost 1.74)
   libsqlite3-dev
   libpq-dev

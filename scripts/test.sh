@@ -48,6 +48,39 @@ done
 
 log() { echo "==> $*" >&2; }
 
+# Where the minutes went: each phase's wall time, printed above the summary line.
+phase_names=()
+phase_seconds=()
+phase_started=0
+# ccache's hit and miss counters (cumulative: the run's own are the difference).
+cache_counts() {
+  ccache --print-stats 2>/dev/null | awk -F'\t' '
+    $1 == "direct_cache_hit" || $1 == "preprocessed_cache_hit" { hits += $2 }
+    $1 == "cache_miss" { misses += $2 }
+    END { print hits + 0, misses + 0 }'
+}
+cache_before=""
+phase_begin() { phase_started=$SECONDS; phase_names+=("$1"); }
+phase_end() { phase_seconds+=($((SECONDS - phase_started))); }
+print_phases() {
+  local i
+  ((${#phase_seconds[@]})) || return 0
+  echo "time per phase:"
+  for ((i = 0; i < ${#phase_seconds[@]}; i++)); do
+    printf '  %-28s %4d:%02d\n' "${phase_names[i]}" $((phase_seconds[i] / 60)) $((phase_seconds[i] % 60))
+  done
+  printf '  %-28s %4d:%02d\n' "total" $((SECONDS / 60)) $((SECONDS % 60))
+  if [[ -n $cache_before ]]; then
+    local hits misses hits0 misses0
+    read -r hits misses < <(cache_counts)
+    read -r hits0 misses0 <<<"$cache_before"
+    hits=$((hits - hits0)) misses=$((misses - misses0))
+    if ((hits + misses)); then
+      echo "compiler cache: $hits hits, $misses misses ($((100 * hits / (hits + misses)))% hits)"
+    fi
+  fi
+}
+
 # Totals over all ctest runs, and whether anything outside the tests went wrong.
 total_passed=0
 total_failed=0
@@ -56,6 +89,7 @@ problems=()
 summary_and_exit() {
   # Stop the servers first, so that the summary is the last line (CI reads it there).
   run_cleanups
+  print_phases
   if ((${#problems[@]})); then
     printf 'problem: %s\n' "${problems[@]}"
   fi
@@ -181,48 +215,57 @@ run_ctest() {
 # ---------------------------------------------------------------------------------------
 
 log "checking packages"
+phase_begin "packages"
 scripts/install-deps.sh --with-tests
+phase_end
+command -v ccache >/dev/null && cache_before=$(cache_counts)
+# shellcheck source-path=SCRIPTDIR source=lib/trees.sh
+source scripts/lib/trees.sh
 
 # Build every requested tree before starting servers, so none idles during a long build.
 # A tree that fails to build stops the building (the next one would fail the same way and
 # take minutes); trees already built are still tested.
 trees=()
-# The plain tree runs the tests with the optimiser on, without debug info: a heavy file
-# compiles in three quarters of the time of -O2 -g (14 s against 18 s for src/http/api.cc).
-# Not -O1, which is faster still but makes g++ 12 warn falsely about Boost.Asio's coroutine
-# frames (mismatched-new-delete, an error under -Werror).
+# build/ is configured as scripts/demo.sh configures it (scripts/lib/trees.sh), so that the
+# tests after the demo compile only the tests.
 # When the sanitizer tree is built too, the integration suites are built and run there
 # only (every one of them, under ASan and UBSan): compiling and running them twice cost
 # about four of the suite's minutes on 2 cores. --fast keeps them in the plain tree.
 if ((want_plain)); then
   plain_integration=ON
   ((want_asan)) && plain_integration=OFF
-  if configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g0" \
-    -DREDRESS_SANITIZE=OFF -DREDRESS_BROWSER_TESTS=ON -DREDRESS_BENCH_SMOKE=ON -DREDRESS_INTEGRATION_TESTS=$plain_integration; then
+  phase_begin "build build/"
+  if configure_and_build build "${plain_tree_options[@]}" \
+    -DREDRESS_BROWSER_TESTS=ON -DREDRESS_BENCH_SMOKE=ON -DREDRESS_INTEGRATION_TESTS=$plain_integration; then
     trees+=(build)
   else
     problems+=("build/ did not build")
   fi
+  phase_end
 fi
-# Debug (-O0) rather than RelWithDebInfo: with ASan+UBSan a Beast-heavy file compiles
-# about 4x faster at -O0 (65 s against 290 s measured), which dominates on 2 cores.
-# No browser tests here: they test the pages, not memory, and run once, in the plain tree.
+# No browser tests in the sanitizer tree: they test the pages, not memory, and run once, in
+# the plain tree.
 if ((want_asan)) && ((${#problems[@]} == 0)); then
-  # -g1: line tables are all the sanitizers' reports need.
-  if configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g1" -DREDRESS_SANITIZE=ON \
+  phase_begin "build build-asan/"
+  if configure_and_build build-asan "${asan_tree_options[@]}" \
     -DREDRESS_BROWSER_TESTS=OFF -DREDRESS_BENCH_SMOKE=OFF -DREDRESS_INTEGRATION_TESTS=ON; then
     trees+=(build-asan)
   else
     problems+=("build-asan/ did not build")
   fi
+  phase_end
 fi
 
 if ((${#trees[@]})); then
+  phase_begin "start servers"
   if ! start_services; then
+    phase_end
     problems+=("a test server did not start")
     summary_and_exit
   fi
+  phase_end
   for tree in "${trees[@]}"; do
+    phase_begin "tests in $tree/"
     if [[ $tree == build-asan ]]; then
       # detect_leaks: leaks fail the test. abort_on_error=0: exit with an error code rather
       # than abort(), so ctest reports a failure instead of a core dump.
@@ -233,19 +276,22 @@ if ((${#trees[@]})); then
     else
       run_ctest "$tree"
     fi
+    phase_end
   done
 fi
 
 # The mail parser meets hostile input: fuzz it for a bounded time on every full run (the
 # clang build is its own, see scripts/fuzz.sh). Counted as one test.
 if ((want_asan && want_plain)) && [[ ${#ctest_filter[@]} -eq 0 ]]; then
-  log "fuzzing the mail parser for ${fuzz_seconds}s"
+  log "fuzzing the mail parser for ${fuzz_seconds}s, the JSON reader for a quarter of that"
+  phase_begin "fuzzing"
   if scripts/fuzz.sh "$fuzz_seconds" >&2; then
     total_passed=$((total_passed + 1))
   else
     total_failed=$((total_failed + 1))
     problems+=("scripts/fuzz.sh found a crash (see its output above)")
   fi
+  phase_end
 fi
 
 summary_and_exit

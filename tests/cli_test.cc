@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "support/paths.h"
 #include "support/http_client.h"
 #include "support/test_app.h"
 
@@ -78,14 +79,14 @@ std::vector<char*> pointers_to(std::vector<std::string>& strings) {
 // actions. Returns its pid, or fails the test.
 pid_t spawn(std::vector<std::string> args, const std::vector<std::string>& extra_env, const fs::path& dir,
             posix_spawn_file_actions_t& actions) {
-  args.insert(args.begin(), REDRESS_BINARY);
+  args.insert(args.begin(), test::redress_binary());
   auto env = child_environment(extra_env);
   auto argv = pointers_to(args);
   auto envp = pointers_to(env);
   posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, REDRESS_BINARY, &actions, nullptr, argv.data(), envp.data());
-  EXPECT_EQ(rc, 0) << "posix_spawn " << REDRESS_BINARY << ": " << std::strerror(rc);
+  int rc = posix_spawn(&pid, test::redress_binary().c_str(), &actions, nullptr, argv.data(), envp.data());
+  EXPECT_EQ(rc, 0) << "posix_spawn " << test::redress_binary() << ": " << std::strerror(rc);
   return rc == 0 ? pid : -1;
 }
 

@@ -9,6 +9,7 @@
 
 #include "app/runtime.h"
 #include "service/account_service.h"
+#include "support/paths.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
 #include "support/test_db.h"
@@ -46,7 +47,7 @@ class DevClockEndToEndTest : public ::testing::TestWithParam<EngineParam> {
   }
 
   std::unique_ptr<test::ServerProcess> start() {
-    return std::make_unique<test::ServerProcess>(REDRESS_BINARY,
+    return std::make_unique<test::ServerProcess>(test::redress_binary(),
                                                  std::vector<std::string>{"--db", db_->url(), "--dev-clock"}, log_);
   }
 

@@ -19,6 +19,7 @@
 
 #include "jobs/runner.h"
 #include "store/job_store.h"
+#include "support/job_child.h"
 #include "support/test_db.h"
 
 extern char** environ;
@@ -30,7 +31,7 @@ using store::Connection;
 using store::JobStore;
 using store::TxMode;
 
-constexpr const char* kChildFlag = "--job-child";
+constexpr const char* kChildFlag = test::kJobChildFlag;
 constexpr int kJobs = 3000;
 constexpr auto kTimeout = 180s;
 
@@ -178,11 +179,11 @@ TEST(JobTwoProcessTest, TwoWorkerProcessesRunEveryJobExactlyOnce) {
 }  // namespace
 }  // namespace redress::two_process
 
-int main(int argc, char** argv) {
-  if (argc >= 2 && std::string(argv[1]) == redress::two_process::kChildFlag) {
-    if (argc != 5) return 2;
-    return redress::two_process::run_child(argv[2], argv[3], std::atoi(argv[4]));
-  }
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
+namespace redress::test {
+
+int job_child_main(int argc, char** argv) {
+  if (argc != 5) return 2;
+  return two_process::run_child(argv[2], argv[3], std::atoi(argv[4]));
 }
+
+}  // namespace redress::test

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "support/paths.h"
 #include "core/crypto.h"
 #include "mail/html.h"
 #include "mail/parse.h"
@@ -33,7 +34,7 @@ constexpr int kMinTotalMatches = 205;   // of 213
 
 std::optional<fs::path> corpus_dir() {
   if (const char* env = std::getenv("REDRESS_MAIL_CORPUS"); env && *env) return fs::path(env);
-  fs::path beside = fs::path(REDRESS_SOURCE_DIR) / ".." / "shared" / "corpus" / "mail";
+  fs::path beside = redress::test::source_dir() / ".." / "shared" / "corpus" / "mail";
   if (fs::is_directory(beside)) return fs::weakly_canonical(beside);
   return std::nullopt;
 }
@@ -48,7 +49,7 @@ std::optional<fs::path> corpus_dir() {
       return;                                                                                     \
     }                                                                                             \
     GTEST_SKIP() << "mail corpus not found: set REDRESS_MAIL_CORPUS or put it at "               \
-                 << REDRESS_SOURCE_DIR "/../shared/corpus/mail";                                 \
+                 << (redress::test::source_dir() / ".." / "shared" / "corpus" / "mail").string();     \
   }
 
 std::string read_file(const fs::path& path) {

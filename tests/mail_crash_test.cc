@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "mail/imap.h"
+#include "support/paths.h"
 #include "support/mail_servers.h"
 #include "support/server_process.h"
 #include "support/test_db.h"
@@ -88,7 +89,7 @@ TEST_P(MailCrashTest, KilledAtRandomWhilePollingEveryMailEndsUpOnExactlyOneTicke
   const std::string count_in = "SELECT COUNT(*) FROM mail_messages WHERE direction = 'in'";
   int kills = 0;
   for (; kills < kKills; ++kills) {
-    test::ServerProcess server(REDRESS_BINARY, args, log);
+    test::ServerProcess server(test::redress_binary(), args, log);
     std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(random)));
     server.kill_hard();
     const int64_t stored = scalar(count_in);
@@ -98,7 +99,7 @@ TEST_P(MailCrashTest, KilledAtRandomWhilePollingEveryMailEndsUpOnExactlyOneTicke
   EXPECT_GE(kills, 2) << "the server finished too fast for the kills to land while it worked";
 
   {
-    test::ServerProcess server(REDRESS_BINARY, args, log);
+    test::ServerProcess server(test::redress_binary(), args, log);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
     while (scalar(count_in) < kMails && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(200));

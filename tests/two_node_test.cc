@@ -11,6 +11,7 @@
 #include "service/account_service.h"
 #include "service/ticket_service.h"
 #include "service/transition_service.h"
+#include "support/paths.h"
 #include "support/server_process.h"
 #include "support/test_db.h"
 
@@ -64,8 +65,8 @@ TEST(TwoNodeTest, EveryTimerFiresExactlyOnceAcrossTwoServers) {
   const auto log = fs::temp_directory_path() / ("redress-two-node-" + std::to_string(::getpid()) + ".log");
   const auto started = std::chrono::steady_clock::now();
   {
-    test::ServerProcess a(REDRESS_BINARY, {"--db", db->url(), "--dev-clock"}, log);
-    test::ServerProcess b(REDRESS_BINARY, {"--db", db->url(), "--dev-clock"}, log);
+    test::ServerProcess a(test::redress_binary(), {"--db", db->url(), "--dev-clock"}, log);
+    test::ServerProcess b(test::redress_binary(), {"--db", db->url(), "--dev-clock"}, log);
     const auto deadline = started + std::chrono::seconds(180);
     while (scalar(db->db(), "SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running')") > 0 &&
            std::chrono::steady_clock::now() < deadline) {

@@ -26,9 +26,9 @@ std::string column_of(const std::string& field) {
 
 std::string rows_read(int rows) { return std::to_string(rows) + (rows == 1 ? " row" : " rows") + " read"; }
 
-class Progress {
+class ImportProgress {
  public:
-  Progress(std::ostream& err, bool redraw, size_t total) : err_(err), redraw_(redraw), total_(total ? total : 1) {}
+  ImportProgress(std::ostream& err, bool redraw, size_t total) : err_(err), redraw_(redraw), total_(total ? total : 1) {}
 
   void update(size_t done, int rows) {
     const int percent = static_cast<int>(done * 100 / total_);
@@ -112,7 +112,7 @@ int import_reviews(Runtime& rt, const ImportOptions& options, std::ostream& out,
   const size_t width = (*header)->fields.size();
 
   service::ReviewService reviews(*rt.context);
-  Progress progress(err, options.progress_redraw, reader.size());
+  ImportProgress progress(err, options.progress_redraw, reader.size());
   int imported = 0, present = 0, skipped = 0, rows = 0;
   auto bad_row = [&](int line, const std::string& field, const std::string& why) {
     progress.clear();

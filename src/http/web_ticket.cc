@@ -10,7 +10,7 @@ namespace redress::http {
 namespace {
 
 std::string ticket_path(const WebCall& call) { return "/api/v1/tickets/" + url_encode(call.params.at("id")); }
-std::string page_path(const WebCall& call) { return "/desk/tickets/" + url_encode(call.params.at("id")); }
+std::string ticket_page_path(const WebCall& call) { return "/desk/tickets/" + url_encode(call.params.at("id")); }
 
 // "2026-12-01T09:00" from <input type=datetime-local> is read as UTC, as the API's times are.
 std::string to_rfc3339(const std::string& local) {
@@ -228,20 +228,20 @@ Result<Response> ticket_page(WebCall& call, nlohmann::json extra, int status = 2
 
 // Runs one API change for a button; back to the page on success, the page with the
 // refusal otherwise.
-Result<Response> act(WebCall& call, const ApiReply& reply, const std::string& anchor = "") {
+Result<Response> act_on_ticket(WebCall& call, const ApiReply& reply, const std::string& anchor = "") {
   if (!reply.ok()) {
     nlohmann::json extra = {{"error", reply.error()}};
     if (auto body = call.field("body"); !body.empty()) extra["reply_body"] = body;
     return ticket_page(call, std::move(extra), reply.status);
   }
-  return redirect(page_path(call) + anchor);
+  return redirect(ticket_page_path(call) + anchor);
 }
 
 Result<Response> run_transition(WebCall& call) {
   nlohmann::json body = {{"transition", call.field("transition")}};
   if (auto note = call.field("note"); !note.empty()) body["note"] = note;
   if (auto fields = form_fields(call); !fields.empty()) body["fields"] = fields;
-  return act(call, call.send("POST", ticket_path(call) + "/transitions", body));
+  return act_on_ticket(call, call.send("POST", ticket_path(call) + "/transitions", body));
 }
 
 Result<Response> qualify(WebCall& call) {
@@ -250,13 +250,13 @@ Result<Response> qualify(WebCall& call) {
   patch["reason"] = reason.empty() ? nlohmann::json(nullptr) : id_or_key(reason);
   if (auto fields = form_fields(call); !fields.empty()) patch["fields"] = fields;
   if (auto l = call.field("language"); !l.empty()) patch["language"] = l;
-  return act(call, call.send("PATCH", ticket_path(call), patch));
+  return act_on_ticket(call, call.send("PATCH", ticket_path(call), patch));
 }
 
 // Adds a contact found with the magnifier (or typed in) as the main contact.
 Result<Response> add_contact(WebCall& call) {
   auto current = call.get(ticket_path(call));
-  if (!current.ok()) return act(call, current);
+  if (!current.ok()) return act_on_ticket(call, current);
   nlohmann::json contacts = nlohmann::json::array();
   nlohmann::json added;
   if (auto id = call.field("contact_id"); !id.empty()) {
@@ -269,15 +269,15 @@ Result<Response> add_contact(WebCall& call) {
     contacts.push_back({{"id", c["id"]}, {"main", false}});
   }
   contacts.push_back(added);
-  return act(call, call.send("PATCH", ticket_path(call), {{"contacts", contacts}}));
+  return act_on_ticket(call, call.send("PATCH", ticket_path(call), {{"contacts", contacts}}));
 }
 
 Result<Response> set_assignee(WebCall& call) {
   const std::string role = call.field("role");
   const std::string user = call.field("user");
   const std::string target = ticket_path(call) + "/assignees/" + url_encode(role);
-  if (user.empty()) return act(call, call.send("DELETE", target, nullptr));
-  return act(call, call.send("PUT", target, {{"user", id_or_key(user)}}));
+  if (user.empty()) return act_on_ticket(call, call.send("DELETE", target, nullptr));
+  return act_on_ticket(call, call.send("PUT", target, {{"user", id_or_key(user)}}));
 }
 
 Result<Response> acknowledge(WebCall& call) {
@@ -294,14 +294,14 @@ Result<Response> acknowledge(WebCall& call) {
   }
   body["cc"] = cc;
   auto reply = call.send("POST", ticket_path(call) + "/acknowledgement", body);
-  if (!reply.ok()) return act(call, reply);
-  return redirect(page_path(call) + "?sent=ack");
+  if (!reply.ok()) return act_on_ticket(call, reply);
+  return redirect(ticket_page_path(call) + "?sent=ack");
 }
 
 Result<Response> post_message(WebCall& call) {
   nlohmann::json body = {{"body", call.field("body")}, {"visibility", call.field("visibility") == "internal" ? "internal" : "public"}};
   if (auto tpl = call.field("template"); !tpl.empty() && body["visibility"] == "public") body["template"] = id_or_key(tpl);
-  return act(call, call.send("POST", ticket_path(call) + "/messages", body), "#thread");
+  return act_on_ticket(call, call.send("POST", ticket_path(call) + "/messages", body), "#thread");
 }
 
 }  // namespace
@@ -313,11 +313,11 @@ void add_ticket_pages(const PageRoutes& add) {
     return ticket_page(call, std::move(extra));
   });
   add("POST", "/desk/tickets/{id}/take", Access::kStaff,
-      [](WebCall& call) { return act(call, call.send("POST", ticket_path(call) + "/take", nullptr)); });
+      [](WebCall& call) { return act_on_ticket(call, call.send("POST", ticket_path(call) + "/take", nullptr)); });
   add("POST", "/desk/tickets/{id}/release", Access::kStaff, [](WebCall& call) -> Result<Response> {
     auto reply = call.send("DELETE", ticket_path(call) + "/take", nullptr);
     if (reply.ok() && call.field("then") == "queue") return redirect("/desk");
-    return act(call, reply);
+    return act_on_ticket(call, reply);
   });
   add("POST", "/desk/tickets/{id}/transition", Access::kStaff, run_transition);
   add("POST", "/desk/tickets/{id}/qualify", Access::kStaff, qualify);
@@ -326,7 +326,7 @@ void add_ticket_pages(const PageRoutes& add) {
   add("POST", "/desk/tickets/{id}/acknowledge", Access::kStaff, acknowledge);
   add("POST", "/desk/tickets/{id}/message", Access::kStaff, post_message);
   add("POST", "/desk/tickets/{id}/messaging", Access::kStaff, [](WebCall& call) {
-    return act(call, call.send("PUT", ticket_path(call) + "/messaging", {{"blocked", call.field("blocked") == "true"}}));
+    return act_on_ticket(call, call.send("PUT", ticket_path(call) + "/messaging", {{"blocked", call.field("blocked") == "true"}}));
   });
 }
 

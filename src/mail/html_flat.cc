@@ -20,10 +20,6 @@ std::string lower_name_at(std::string_view html, size_t pos) {
   return name;
 }
 
-bool one_of(std::string_view name, std::initializer_list<std::string_view> names) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
 // Elements that never hold others (void), or that the parser closes when a sibling starts
 // (p, li, td, ...): they do not make the tree deeper.
 bool never_nests(std::string_view name) {
@@ -32,7 +28,7 @@ bool never_nests(std::string_view name) {
                        "thead", "tfoot", "colgroup", "caption", "rb", "rp", "rt", "image", "keygen"});
 }
 
-bool is_block(std::string_view name) {
+bool ends_flat_line(std::string_view name) {
   return one_of(name, {"p", "div", "br", "tr", "li", "table", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "h4",
                        "h5", "h6", "hr", "dt", "dd", "section", "article", "header", "footer"});
 }
@@ -85,7 +81,7 @@ std::string strip_tags(std::string_view html) {
         continue;
       }
       // At most one blank line: deep nesting must not turn into a page of empty lines.
-      if (is_block(name) && !out.empty() && !out.ends_with("\n\n")) out += '\n';
+      if (ends_flat_line(name) && !out.empty() && !out.ends_with("\n\n")) out += '\n';
       continue;
     }
     if (c == '&') {

@@ -2,11 +2,18 @@
 // A gumbo parse that is safe on hostile input, shared by the sanitiser and html_to_text.
 #include <gumbo.h>
 
+#include <algorithm>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 
 namespace redress::mail {
+
+// Whether an element's name is one of names.
+inline bool one_of(std::string_view name, std::initializer_list<std::string_view> names) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
 
 // Owns a gumbo parse tree. gumbo_destroy_output frees the tree recursively and overflows
 // the stack on deeply nested input (100k nested tables, about 1.5 MB, crash it), so every

@@ -136,10 +136,6 @@ std::string TextWriter::finish() const {
   return result;
 }
 
-bool one_of(std::string_view tag, std::initializer_list<std::string_view> tags) {
-  return std::find(tags.begin(), tags.end(), tag) != tags.end();
-}
-
 bool is_skipped(const GumboNode* element, std::string_view tag) {
   if (element->type == GUMBO_NODE_TEMPLATE || element->v.element.tag_namespace != GUMBO_NAMESPACE_HTML) return true;
   return one_of(tag, {"script", "style", "head", "title", "noscript", "template", "iframe", "object", "embed",
@@ -157,14 +153,14 @@ bool is_block(std::string_view tag) {
 
 bool is_preformatted(std::string_view tag) { return one_of(tag, {"pre", "listing", "xmp", "plaintext"}); }
 
-std::string trim(std::string_view s, std::string_view leading = " \t\r\n") {
+std::string trim_spaces(std::string_view s, std::string_view leading = " \t\r\n") {
   size_t b = s.find_first_not_of(leading);
   if (b == std::string_view::npos) return {};
   size_t e = s.find_last_not_of(" \t\r\n");
   return std::string(s.substr(b, e - b + 1));
 }
 
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
+bool starts_with_lower(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
   for (size_t i = 0; i < prefix.size(); ++i) {
     char c = s[i];
@@ -196,8 +192,8 @@ void enter(TextWriter& w, Frame& f, int& pre_depth, std::vector<int>& cell_count
   if ((tag == "td" || tag == "th") && !cell_counts.empty() && cell_counts.back()++ > 0) w.space();
   if (tag == "a") {
     const char* href = attribute(f.node, "href");
-    std::string url = href ? trim(href) : std::string();
-    if (starts_with_ci(url, "http:") || starts_with_ci(url, "https:") || starts_with_ci(url, "mailto:")) {
+    std::string url = href ? trim_spaces(href) : std::string();
+    if (starts_with_lower(url, "http:") || starts_with_lower(url, "https:") || starts_with_lower(url, "mailto:")) {
       f.href = url;
       f.link_start = w.position();
     }
@@ -208,10 +204,10 @@ void leave(TextWriter& w, const Frame& f, int& pre_depth, std::vector<int>& cell
   std::string_view tag = f.tag;
   if (tag == "a" && !f.href.empty()) {
     // Without the line ends, quote marks and bullet written before the link's first word.
-    std::string text = trim(w.since(f.link_start), " \t\r\n>-");
+    std::string text = trim_spaces(w.since(f.link_start), " \t\r\n>-");
     std::string target = f.href;
     std::string_view shown = target;
-    if (starts_with_ci(shown, "mailto:")) shown.remove_prefix(7);
+    if (starts_with_lower(shown, "mailto:")) shown.remove_prefix(7);
     if (!text.empty() && text != target && text != shown) w.append(" <" + target + ">");
   }
   if (tag == "blockquote" || tag == "li") w.pop_prefix();

@@ -11,13 +11,6 @@
 namespace redress::mail {
 namespace {
 
-std::string trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
-
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
   size_t pos = 0;
@@ -39,19 +32,19 @@ std::vector<Fields> field_blocks(std::string_view text) {
   std::vector<Fields> blocks(1);
   std::string* last = nullptr;
   for (std::string_view line : split_lines(text)) {
-    if (trim(line).empty()) {
+    if (trim_space(line).empty()) {
       if (!blocks.back().empty()) blocks.emplace_back();
       last = nullptr;
       continue;
     }
     if ((line.front() == ' ' || line.front() == '\t') && last) {
-      *last += ' ' + trim(line);
+      *last += ' ' + trim_space(line);
       continue;
     }
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    std::string name = ascii_lowercase(trim(line.substr(0, colon)));
-    auto [it, inserted] = blocks.back().emplace(name, trim(line.substr(colon + 1)));
+    std::string name = ascii_lowercase(trim_space(line.substr(0, colon)));
+    auto [it, inserted] = blocks.back().emplace(name, trim_space(line.substr(colon + 1)));
     last = inserted ? &it->second : nullptr;
   }
   if (blocks.back().empty()) blocks.pop_back();
@@ -92,7 +85,7 @@ std::string find_status_code(std::string_view text) {
 }
 
 std::string first_token(std::string_view s) {
-  std::string t = trim(s);
+  std::string t = trim_space(s);
   size_t end = t.find_first_of(" \t(");
   return end == std::string::npos ? t : t.substr(0, end);
 }
@@ -150,7 +143,7 @@ constexpr std::array<std::string_view, 10> kBounceMarkers = {
 
 // A bare address on a line of its own, or "<address>:" as Postfix and qmail write it.
 std::string address_on_line(std::string_view line, bool bare_allowed) {
-  std::string t = trim(line);
+  std::string t = trim_space(line);
   if (t.starts_with('<')) {
     size_t close = t.find(">:");
     if (close == std::string::npos && bare_allowed) close = t.find('>');
@@ -199,9 +192,9 @@ std::optional<Bounce> from_shape(const ParsedMail& mail, const BounceEvidence& e
   if (!bounce.original_message_id) {
     // Exim and qmail quote the returned headers in the text.
     for (size_t i = 0; i < lines.size(); ++i) {
-      std::string t = ascii_lowercase(trim(lines[i]));
+      std::string t = ascii_lowercase(trim_space(lines[i]));
       if (!t.starts_with("message-id:")) continue;
-      std::string id = bare_message_id(trim(lines[i]).substr(11));
+      std::string id = bare_message_id(trim_space(lines[i]).substr(11));
       if (id.empty() && i + 1 < lines.size()) id = bare_message_id(lines[i + 1]);
       if (!id.empty()) bounce.original_message_id = make_valid_utf8(id);
       break;
@@ -216,16 +209,16 @@ std::optional<std::string> message_id_in_headers(std::string_view headers) {
   bool in_message_id = false;
   std::string value;
   for (std::string_view line : split_lines(headers)) {
-    if (trim(line).empty()) break;  // end of the header block
+    if (trim_space(line).empty()) break;  // end of the header block
     if (line.front() == ' ' || line.front() == '\t') {
-      if (in_message_id) value += trim(line);
+      if (in_message_id) value += trim_space(line);
       continue;
     }
     if (in_message_id) break;
     size_t colon = line.find(':');
-    if (colon != std::string_view::npos && ascii_lowercase(trim(line.substr(0, colon))) == "message-id") {
+    if (colon != std::string_view::npos && ascii_lowercase(trim_space(line.substr(0, colon))) == "message-id") {
       in_message_id = true;
-      value = trim(line.substr(colon + 1));
+      value = trim_space(line.substr(colon + 1));
     }
   }
   std::string id = bare_message_id(value);

@@ -13,6 +13,14 @@
 
 namespace redress::mail {
 
+// s without the spaces, tabs and line breaks around it.
+inline std::string trim_space(std::string_view s) {
+  const size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  const size_t e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
 struct GObjectUnref {
   void operator()(void* object) const {
     if (object) g_object_unref(object);

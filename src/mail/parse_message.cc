@@ -65,19 +65,12 @@ class ParserOptions {
   std::vector<std::string> names_;
 };
 
-std::string trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
-
 std::string unfold(std::string_view raw) {
   std::string out;
   out.reserve(raw.size());
   for (char c : raw)
     if (c != '\r' && c != '\n') out += c;
-  return trim(out);
+  return trim_space(out);
 }
 
 // Every whitespace run (folds, tabs, stray CR/LF) becomes one space: one display line.
@@ -108,7 +101,7 @@ std::string first_comment(std::string_view value) {
     } else if (value[i] == '(') {
       ++depth;
     } else if (value[i] == ')' && --depth == 0) {
-      return trim(value.substr(open + 1, i - open - 1));
+      return trim_space(value.substr(open + 1, i - open - 1));
     }
   }
   return {};
@@ -148,7 +141,7 @@ void append_mailboxes(InternetAddressList* list, std::vector<Address>& out, int 
     const char* name = internet_address_get_name(address);
     if (name) a.name = fold_to_one_line(make_valid_utf8(name));
     const char* email = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(address));
-    if (email) a.email = ascii_lowercase(make_valid_utf8(trim(email)));
+    if (email) a.email = ascii_lowercase(make_valid_utf8(trim_space(email)));
     out.push_back(std::move(a));
   }
 }
@@ -170,13 +163,13 @@ class HeaderReader {
     mail.in_reply_to = message_ids("In-Reply-To");
     mail.references = message_ids("References");
     mail.date = date();
-    mail.auto_submitted = ascii_lowercase(trim(text("Auto-Submitted")));
-    mail.precedence = ascii_lowercase(trim(text("Precedence")));
-    mail.list_id = trim(text("List-Id"));
-    mail.x_autoreply = ascii_lowercase(trim(text("X-Autoreply")));
-    mail.x_auto_response_suppress = ascii_lowercase(trim(text("X-Auto-Response-Suppress")));
+    mail.auto_submitted = ascii_lowercase(trim_space(text("Auto-Submitted")));
+    mail.precedence = ascii_lowercase(trim_space(text("Precedence")));
+    mail.list_id = trim_space(text("List-Id"));
+    mail.x_autoreply = ascii_lowercase(trim_space(text("X-Autoreply")));
+    mail.x_auto_response_suppress = ascii_lowercase(trim_space(text("X-Auto-Response-Suppress")));
     mail.return_path = return_path();
-    mail.content_language = trim(text("Content-Language"));
+    mail.content_language = trim_space(text("Content-Language"));
   }
 
  private:
@@ -357,11 +350,11 @@ std::string decode_header_text(std::string_view raw, const std::vector<std::stri
 }
 
 std::string bare_message_id(std::string_view id) {
-  std::string s = trim(id);
+  std::string s = trim_space(id);
   std::string_view v = s;
   if (v.starts_with('<')) v.remove_prefix(1);
   if (v.ends_with('>')) v.remove_suffix(1);
-  return trim(v);
+  return trim_space(v);
 }
 
 bool parse_mail_into(std::string_view raw, const ParseLimits& limits, ParsedMail& mail, std::string& error) {

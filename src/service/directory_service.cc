@@ -8,7 +8,7 @@
 namespace redress::service {
 namespace {
 
-Error invalid(std::map<std::string, std::string> fields) {
+Error invalid_entry(std::map<std::string, std::string> fields) {
   Error e(ErrorCode::kInvalid, "the request has invalid fields");
   if (fields.size() == 1) e.message = fields.begin()->first + ": " + fields.begin()->second;
   e.fields = std::move(fields);
@@ -84,7 +84,7 @@ Result<ContactProfile> DirectoryService::create_contact(const Actor& actor, cons
   c.language = input.language;
   std::map<std::string, std::string> errors;
   check_contact(c, errors);
-  if (!errors.empty()) return fail(invalid(std::move(errors)));
+  if (!errors.empty()) return fail(invalid_entry(std::move(errors)));
   c.created_at = ctx_.clock.now();
   auto r = ctx_.db.transact_value<ContactProfile>(store::TxMode::kWrite, [&](store::Connection& conn) -> Result<ContactProfile> {
     store::ContactStore contacts(conn);
@@ -118,7 +118,7 @@ Result<ContactProfile> DirectoryService::update_contact(const Actor& actor, int6
     if (changes.language) c.language = *changes.language;
     std::map<std::string, std::string> errors;
     check_contact(c, errors);
-    if (!errors.empty()) return fail(invalid(std::move(errors)));
+    if (!errors.empty()) return fail(invalid_entry(std::move(errors)));
     ContactProfile p;
     if (changes.customer) {
       c.customer_id.reset();
@@ -189,7 +189,7 @@ Result<domain::Reason> DirectoryService::create_reason(const Actor& actor, const
   if (!ctx_.workflows.find(input.workflow)) errors["workflow"] = "unknown workflow '" + input.workflow + "'";
   if (!is_code(input.code)) errors["code"] = "lower-case letters, digits, - and _, at most 64";
   check_labels(input.labels, errors);
-  if (!errors.empty()) return fail(invalid(std::move(errors)));
+  if (!errors.empty()) return fail(invalid_entry(std::move(errors)));
   domain::Reason reason{0, input.workflow, input.code, input.labels, input.active};
   auto now = ctx_.clock.now();
   auto r = ctx_.db.transact_value<domain::Reason>(store::TxMode::kWrite, [&](store::Connection& conn) -> Result<domain::Reason> {
@@ -222,7 +222,7 @@ Result<domain::Reason> DirectoryService::update_reason(const Actor& actor, int64
   if (!actor.has_right(domain::rights::kAdmin)) return fail(Error::forbidden("only admins edit reasons", "right_missing"));
   std::map<std::string, std::string> errors;
   if (changes.labels) check_labels(*changes.labels, errors);
-  if (!errors.empty()) return fail(invalid(std::move(errors)));
+  if (!errors.empty()) return fail(invalid_entry(std::move(errors)));
   const auto now = ctx_.clock.now();
   return ctx_.db.transact_value<domain::Reason>(store::TxMode::kWrite, [&](store::Connection& conn) -> Result<domain::Reason> {
     store::ReasonStore reasons(conn);

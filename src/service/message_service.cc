@@ -88,7 +88,7 @@ MessageView view_of(domain::Message m, const Authors& authors, const domain::Tic
   return v;
 }
 
-Error invalid(std::map<std::string, std::string> errors) {
+Error invalid_message(std::map<std::string, std::string> errors) {
   Error e(ErrorCode::kInvalid, "the request has invalid fields");
   if (errors.size() == 1) e.message = errors.begin()->first + ": " + errors.begin()->second;
   e.fields = std::move(errors);
@@ -174,7 +174,7 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
       if (!text.ok() && !errors.contains("body")) errors["body"] = text.problem;
     }
     if (!errors.empty()) {
-      Error e = invalid(std::move(errors));
+      Error e = invalid_message(std::move(errors));
       e.reason = template_error.reason;
       e.details = std::move(template_error.details);
       return fail(std::move(e));

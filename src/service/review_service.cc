@@ -21,7 +21,7 @@ namespace {
 using store::Connection;
 
 constexpr size_t kMaxId = 200;
-constexpr size_t kMaxName = 200;
+constexpr size_t kMaxAuthorName = 200;
 constexpr size_t kMaxUrl = 2000;
 constexpr size_t kMaxText = 100'000;  // as a ticket's description allows
 constexpr size_t kSubjectWords = 60;  // bytes of the review's text in the subject
@@ -92,7 +92,7 @@ domain::Review cleaned(const ReviewInput& in, std::map<std::string, std::string>
   if (r.external_id.empty()) errors["external_id"] = "required";
   if (code_points(r.external_id) > kMaxId) errors["external_id"] = "at most 200 characters";
   r.author_name = domain::trim(in.author_name);
-  if (code_points(r.author_name) > kMaxName) errors["author.name"] = "at most 200 characters";
+  if (code_points(r.author_name) > kMaxAuthorName) errors["author.name"] = "at most 200 characters";
   r.author_email = domain::lower_ascii(domain::trim(in.author_email));
   if (!r.author_email.empty() && !domain::is_plausible_email(r.author_email))
     errors["author.email"] = "not a valid email address";

@@ -9,7 +9,7 @@
 namespace redress::service {
 namespace {
 
-constexpr size_t kMaxSubject = 500;
+constexpr size_t kMaxRuleSubject = 500;
 
 std::string joined(const char* const* begin, const char* const* end) {
   std::string out;
@@ -179,8 +179,8 @@ std::map<std::string, std::string> validate_routing(const workflow::WorkflowCata
     }
 
     if (!r.subject.empty()) {
-      if (r.subject.size() > kMaxSubject) {
-        bad("subject", "at most " + std::to_string(kMaxSubject) + " characters");
+      if (r.subject.size() > kMaxRuleSubject) {
+        bad("subject", "at most " + std::to_string(kMaxRuleSubject) + " characters");
       } else if (r.subject.find_first_of("\r\n") != std::string::npos) {
         bad("subject", "one line");
       } else if (auto why = notify::MailTemplates::mustache_error(r.subject); !why.empty()) {

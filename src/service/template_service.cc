@@ -17,10 +17,10 @@ namespace {
 
 using store::Connection;
 
-constexpr size_t kMaxName = 200;
-constexpr size_t kMaxSubject = 300;
+constexpr size_t kMaxTemplateName = 200;
+constexpr size_t kMaxTemplateSubject = 300;
 
-Error invalid(std::map<std::string, std::string> fields, const std::string& what) {
+Error invalid_template(std::map<std::string, std::string> fields, const std::string& what) {
   Error e(ErrorCode::kInvalid, what);
   if (fields.size() == 1) e.message = fields.begin()->first + ": " + fields.begin()->second;
   e.fields = std::move(fields);
@@ -168,8 +168,8 @@ std::string template_language_of(const std::string& ticket_language) {
 Result<std::vector<domain::Reason>> check(const Context& ctx, Connection& c, domain::ResponseTemplate& t,
                                           const std::optional<std::vector<Ref>>& reason_refs,
                                           std::map<std::string, std::string>& errors) {
-  if (t.name.empty() || t.name.size() > kMaxName)
-    errors["name"] = "required, at most " + std::to_string(kMaxName) + " characters";
+  if (t.name.empty() || t.name.size() > kMaxTemplateName)
+    errors["name"] = "required, at most " + std::to_string(kMaxTemplateName) + " characters";
   if (!domain::is_template_language(t.language)) errors["language"] = "must be a two-letter language code such as en or fr";
   std::vector<domain::Reason> reasons;
   if (reason_refs) {
@@ -189,8 +189,8 @@ Result<std::vector<domain::Reason>> check(const Context& ctx, Connection& c, dom
     reasons = REDRESS_TRY(reasons_of(c, t));
   }
   const auto fields = field_ids_for(ctx.workflows, reasons);
-  if (domain::trim(t.subject).empty() || t.subject.size() > kMaxSubject) {
-    errors["subject"] = "required, at most " + std::to_string(kMaxSubject) + " characters";
+  if (domain::trim(t.subject).empty() || t.subject.size() > kMaxTemplateSubject) {
+    errors["subject"] = "required, at most " + std::to_string(kMaxTemplateSubject) + " characters";
   } else if (t.subject.find_first_of("\r\n") != std::string::npos) {
     errors["subject"] = "must be one line";
   } else if (auto why = template_text_problem(t.subject, fields); !why.empty()) {
@@ -310,7 +310,7 @@ Result<TemplateReply> render_reply(const Context& ctx, Connection& c, const Acto
     (subject ? out.subject : out.body) = std::move(rendered.text);
   }
   if (!errors.empty()) {
-    Error e = invalid(std::move(errors), "the reply cannot be written from this template");
+    Error e = invalid_template(std::move(errors), "the reply cannot be written from this template");
     if (!missing.empty()) {
       e.reason = "missing_values";
       e.details["missing"] = joined(missing);
@@ -335,7 +335,7 @@ Result<TemplateView> TemplateService::create(const Actor& actor, const TemplateI
     t.created_by = actor.user_id();
     std::map<std::string, std::string> errors;
     auto reasons = REDRESS_TRY(check(ctx_, c, t, input.reasons.value_or(std::vector<Ref>{}), errors));
-    if (!errors.empty()) return fail(invalid(std::move(errors), "the template is not valid"));
+    if (!errors.empty()) return fail(invalid_template(std::move(errors), "the template is not valid"));
     t = REDRESS_TRY(store::TemplateStore(c).insert(t));
     REDRESS_CHECK(store::EventStore(c).append(event_by(
         actor, now, "template", t.id, "template.created",
@@ -361,7 +361,7 @@ Result<TemplateView> TemplateService::update(const Actor& actor, int64_t id, con
     if (patch.active) t.active = *patch.active;
     std::map<std::string, std::string> errors;
     auto reasons = REDRESS_TRY(check(ctx_, c, t, patch.reasons, errors));
-    if (!errors.empty()) return fail(invalid(std::move(errors), "the template is not valid"));
+    if (!errors.empty()) return fail(invalid_template(std::move(errors), "the template is not valid"));
 
     nlohmann::json changes = nlohmann::json::object();
     if (t.name != before.name) changes["name"] = {before.name, t.name};
@@ -398,7 +398,7 @@ Result<std::vector<TemplateView>> TemplateService::list(const Actor& actor, cons
     errors["language"] = "a two-letter language code such as en or fr";
   if (query.ticket && query.reason) errors["reason"] = "not with ticket: the ticket's reason decides";
   if (query.ticket && query.include_inactive) errors["include_inactive"] = "not with ticket: only active templates fit";
-  if (!errors.empty()) return fail(invalid(std::move(errors), "bad query parameters"));
+  if (!errors.empty()) return fail(invalid_template(std::move(errors), "bad query parameters"));
   using Views = std::vector<TemplateView>;
   return ctx_.db.transact_value<Views>(store::TxMode::kRead, [&](Connection& c) -> Result<Views> {
     store::TemplateFilter filter;

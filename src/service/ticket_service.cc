@@ -21,7 +21,7 @@ using detail::ticket_event;
 using store::Connection;
 using Fields = std::map<std::string, std::string>;
 
-constexpr size_t kMaxSubject = 500;
+constexpr size_t kMaxTicketSubject = 500;
 constexpr size_t kMaxDescription = 100'000;
 constexpr size_t kMaxFieldText = 10'000;
 
@@ -187,7 +187,7 @@ Result<void> check_fields(const nlohmann::json& fields, const std::string& prefi
   return {};
 }
 
-Error invalid(Fields errors) {
+Error invalid_ticket(Fields errors) {
   Error e(ErrorCode::kInvalid, "the request has invalid fields");
   if (errors.size() == 1) e.message = errors.begin()->first + ": " + errors.begin()->second;
   e.fields = std::move(errors);
@@ -228,14 +228,14 @@ Result<TicketDetail> TicketService::create_in(Connection& c, const Actor& actor,
   if (!wf) errors["workflow"] = input.workflow.empty() ? "required" : "unknown workflow '" + input.workflow + "'";
   auto subject = domain::trim(input.subject);
   if (subject.empty()) errors["subject"] = "required";
-  if (subject.size() > kMaxSubject) errors["subject"] = "at most 500 characters";
+  if (subject.size() > kMaxTicketSubject) errors["subject"] = "at most 500 characters";
   if (input.description.size() > kMaxDescription) errors["description"] = "at most 100000 characters";
   std::string channel = input.channel.value_or(as_customer ? "portal" : "staff");
   if (!domain::is_known_channel(channel)) errors["channel"] = "must be mail, portal, staff, review or phone";
   if (input.language && !domain::is_language_tag(*input.language))
     errors["language"] = "must be a language tag such as en or fr";
   REDRESS_CHECK(check_fields(input.fields, "fields", errors));
-  if (!errors.empty()) return fail(invalid(std::move(errors)));
+  if (!errors.empty()) return fail(invalid_ticket(std::move(errors)));
 
   auto now = ctx_.clock.now();
   {
@@ -268,7 +268,7 @@ Result<TicketDetail> TicketService::create_in(Connection& c, const Actor& actor,
     for (const auto& [role, ref] : input.assignees) {
       if (auto u = resolve.assignee(*wf, role, ref)) t.assignees[role] = u->id;
     }
-    if (!errs.empty()) return fail(invalid(std::move(errs)));
+    if (!errs.empty()) return fail(invalid_ticket(std::move(errs)));
     std::string main_language = "en";
     for (const auto& ct : contacts) {
       if (t.main_contact_id && ct.id == *t.main_contact_id) main_language = ct.language;
@@ -351,7 +351,7 @@ Result<TicketDetail> TicketService::patch(const Actor& actor, const std::string&
   if (patch.language && !domain::is_language_tag(*patch.language))
     errors["language"] = "must be a language tag such as en or fr";
   if (patch.fields) REDRESS_CHECK(check_fields(*patch.fields, "fields", errors));
-  if (!errors.empty()) return fail(invalid(std::move(errors)));
+  if (!errors.empty()) return fail(invalid_ticket(std::move(errors)));
   auto now = ctx_.clock.now();
   return ctx_.db.transact_value<TicketDetail>(store::TxMode::kWrite, [&](Connection& c) -> Result<TicketDetail> {
     auto found = REDRESS_TRY(find_visible(c, actor, key));
@@ -430,7 +430,7 @@ Result<TicketDetail> TicketService::patch(const Actor& actor, const std::string&
         change("fields." + k, from, to);
       }
     }
-    if (!errs.empty()) return fail(invalid(std::move(errs)));
+    if (!errs.empty()) return fail(invalid_ticket(std::move(errs)));
     if (changes.empty()) return load_detail(c, ctx_, actor, std::move(t));
     t.updated_at = now;
     t = REDRESS_TRY(store::TicketStore(c).update(std::move(t)));

@@ -5,7 +5,7 @@
 namespace redress::store {
 namespace {
 
-constexpr const char* kColumns = "id, name, email, phone, language, customer_id, created_at";
+constexpr const char* kContactColumns = "id, name, email, phone, language, customer_id, created_at";
 
 domain::Contact contact_from(const Row& r) {
   domain::Contact c;
@@ -85,14 +85,14 @@ Result<std::vector<ChannelCount>> ContactStore::channel_counts(int64_t contact_i
 }
 
 Result<std::optional<domain::Contact>> ContactStore::find(int64_t id) {
-  auto row = REDRESS_TRY(c_.query_one(std::string("SELECT ") + kColumns + " FROM contacts WHERE id = ?", {id}));
+  auto row = REDRESS_TRY(c_.query_one(std::string("SELECT ") + kContactColumns + " FROM contacts WHERE id = ?", {id}));
   if (!row) return std::optional<domain::Contact>();
   return std::optional<domain::Contact>(contact_from(*row));
 }
 
 Result<std::optional<domain::Contact>> ContactStore::find_by_email(const std::string& email) {
   auto row =
-      REDRESS_TRY(c_.query_one(std::string("SELECT ") + kColumns + " FROM contacts WHERE email = ?", {email}));
+      REDRESS_TRY(c_.query_one(std::string("SELECT ") + kContactColumns + " FROM contacts WHERE email = ?", {email}));
   if (!row) return std::optional<domain::Contact>();
   return std::optional<domain::Contact>(contact_from(*row));
 }
@@ -110,7 +110,7 @@ Result<std::vector<domain::Contact>> ContactStore::search(const std::string& tex
   std::string pattern = like_pattern(text);
   // lower(name) is ASCII-only on SQLite; names are matched as typed for other letters.
   auto rows = REDRESS_TRY(c_.query(
-      std::string("SELECT ") + kColumns +
+      std::string("SELECT ") + kContactColumns +
           " FROM contacts WHERE lower(name) LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' "
           "ORDER BY name, id LIMIT ?",
       {pattern, pattern, static_cast<int64_t>(limit)}));

@@ -5,7 +5,7 @@
 namespace redress::store {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kEventColumns =
     "id, ticket_id, entity, entity_id, at, actor_user_id, actor_label, kind, from_value, to_value, data";
 
 domain::Event event_from(const Row& r) {
@@ -38,7 +38,7 @@ Result<int64_t> EventStore::append(const domain::Event& e) {
 
 Result<std::vector<domain::Event>> EventStore::for_ticket(int64_t ticket_id, int limit, int64_t after_id) {
   auto rows = REDRESS_TRY(
-      c_.query(std::string("SELECT ") + kColumns + " FROM events WHERE ticket_id = ? AND id > ? ORDER BY id LIMIT ?",
+      c_.query(std::string("SELECT ") + kEventColumns + " FROM events WHERE ticket_id = ? AND id > ? ORDER BY id LIMIT ?",
                {ticket_id, after_id, static_cast<int64_t>(limit)}));
   std::vector<domain::Event> out;
   for (const auto& r : rows) out.push_back(event_from(r));
@@ -47,7 +47,7 @@ Result<std::vector<domain::Event>> EventStore::for_ticket(int64_t ticket_id, int
 
 Result<std::vector<domain::Event>> EventStore::for_entity(const std::string& entity, int64_t entity_id) {
   auto rows = REDRESS_TRY(c_.query(
-      std::string("SELECT ") + kColumns + " FROM events WHERE entity = ? AND entity_id = ? ORDER BY id",
+      std::string("SELECT ") + kEventColumns + " FROM events WHERE entity = ? AND entity_id = ? ORDER BY id",
       {entity, entity_id}));
   std::vector<domain::Event> out;
   for (const auto& r : rows) out.push_back(event_from(r));

@@ -8,7 +8,7 @@
 namespace redress::store {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kJobColumns =
     "id, kind, payload, due_at, attempts, max_attempts, status, last_error, idempotency_key, locked_by, "
     "locked_until, created_at, finished_at";
 
@@ -79,7 +79,7 @@ Result<std::vector<Job>> JobStore::claim(const std::string& worker, TimePoint no
   if (c_.engine() == Engine::kPostgres) sql += " FOR UPDATE SKIP LOCKED";
   sql += ") UPDATE jobs SET status = 'running', locked_by = ?, locked_until = ?, attempts = attempts + 1 "
          "WHERE id IN (SELECT id FROM picked) RETURNING ";
-  sql += kColumns;
+  sql += kJobColumns;
   auto rows = REDRESS_TRY(c_.query(sql, {to_micros(now), to_micros(now), static_cast<int64_t>(limit), worker,
                                          to_micros(now + lease)}));
   std::vector<Job> out;
@@ -145,13 +145,13 @@ Result<bool> JobStore::retry(int64_t id, TimePoint now) {
 }
 
 Result<std::optional<Job>> JobStore::find(int64_t id) {
-  auto row = REDRESS_TRY(c_.query_one(std::string("SELECT ") + kColumns + " FROM jobs WHERE id = ?", {id}));
+  auto row = REDRESS_TRY(c_.query_one(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?", {id}));
   if (!row) return std::optional<Job>();
   return std::optional<Job>(job_from(*row));
 }
 
 Result<std::vector<Job>> JobStore::list(const std::string& status, int limit) {
-  std::string sql = std::string("SELECT ") + kColumns + " FROM jobs";
+  std::string sql = std::string("SELECT ") + kJobColumns + " FROM jobs";
   Params p;
   if (!status.empty()) {
     sql += " WHERE status = ?";

@@ -20,7 +20,7 @@ domain::Reason reason_from(const Row& r) {
   return out;
 }
 
-constexpr const char* kColumns = "id, workflow, code, labels, active";
+constexpr const char* kReasonColumns = "id, workflow, code, labels, active";
 
 }  // namespace
 
@@ -42,7 +42,7 @@ Result<void> ReasonStore::update(const domain::Reason& reason) {
 }
 
 Result<std::optional<domain::Reason>> ReasonStore::find(int64_t id) {
-  auto row = REDRESS_TRY(c_.query_one(std::string("SELECT ") + kColumns + " FROM reasons WHERE id = ?", {id}));
+  auto row = REDRESS_TRY(c_.query_one(std::string("SELECT ") + kReasonColumns + " FROM reasons WHERE id = ?", {id}));
   if (!row) return std::optional<domain::Reason>();
   return std::optional<domain::Reason>(reason_from(*row));
 }
@@ -50,14 +50,14 @@ Result<std::optional<domain::Reason>> ReasonStore::find(int64_t id) {
 Result<std::optional<domain::Reason>> ReasonStore::find_by_code(const std::string& workflow,
                                                                 const std::string& code) {
   auto row = REDRESS_TRY(c_.query_one(
-      std::string("SELECT ") + kColumns + " FROM reasons WHERE workflow = ? AND code = ?", {workflow, code}));
+      std::string("SELECT ") + kReasonColumns + " FROM reasons WHERE workflow = ? AND code = ?", {workflow, code}));
   if (!row) return std::optional<domain::Reason>();
   return std::optional<domain::Reason>(reason_from(*row));
 }
 
 Result<std::vector<domain::Reason>> ReasonStore::list(const std::string& workflow, bool include_inactive) {
   auto rows = REDRESS_TRY(c_.query(
-      std::string("SELECT ") + kColumns +
+      std::string("SELECT ") + kReasonColumns +
           " FROM reasons WHERE (? = '' OR workflow = ?) AND (? = 1 OR active = 1) ORDER BY workflow, code",
       {workflow, workflow, int64_t{include_inactive ? 1 : 0}}));
   std::vector<domain::Reason> out;

@@ -7,7 +7,7 @@
 namespace redress::store {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kRoutingColumns =
     "id, workflow, event, status, role, channel, recipients, template, subject, enabled, position, updated_at";
 
 std::vector<std::string> strings_of(const nlohmann::json& j, const char* key) {
@@ -44,14 +44,14 @@ domain::RoutingRule rule_from(const Row& r) {
 }  // namespace
 
 Result<std::vector<domain::RoutingRule>> RoutingStore::list() {
-  auto rows = REDRESS_TRY(c_.query(std::string("SELECT ") + kColumns + " FROM routing_rules ORDER BY position, id"));
+  auto rows = REDRESS_TRY(c_.query(std::string("SELECT ") + kRoutingColumns + " FROM routing_rules ORDER BY position, id"));
   std::vector<domain::RoutingRule> out;
   for (const auto& r : rows) out.push_back(rule_from(r));
   return out;
 }
 
 Result<std::vector<domain::RoutingRule>> RoutingStore::enabled_for(const std::string& workflow) {
-  auto rows = REDRESS_TRY(c_.query(std::string("SELECT ") + kColumns +
+  auto rows = REDRESS_TRY(c_.query(std::string("SELECT ") + kRoutingColumns +
                                        " FROM routing_rules WHERE enabled = 1 AND (workflow = ? OR workflow = '*') "
                                        "ORDER BY position, id",
                                    {workflow}));

@@ -3,7 +3,7 @@
 namespace redress::store {
 namespace {
 
-constexpr const char* kColumns = "id, name, language, subject, body, active, created_at, updated_at, created_by";
+constexpr const char* kTemplateColumns = "id, name, language, subject, body, active, created_at, updated_at, created_by";
 
 domain::ResponseTemplate template_from(const Row& r) {
   domain::ResponseTemplate t;
@@ -60,7 +60,7 @@ Result<void> TemplateStore::load_reasons(domain::ResponseTemplate& t) {
 
 Result<std::optional<domain::ResponseTemplate>> TemplateStore::find(int64_t id) {
   auto row =
-      REDRESS_TRY(c_.query_one(std::string("SELECT ") + kColumns + " FROM response_templates WHERE id = ?", {id}));
+      REDRESS_TRY(c_.query_one(std::string("SELECT ") + kTemplateColumns + " FROM response_templates WHERE id = ?", {id}));
   if (!row) return std::optional<domain::ResponseTemplate>();
   auto t = template_from(*row);
   REDRESS_CHECK(load_reasons(t));
@@ -69,7 +69,7 @@ Result<std::optional<domain::ResponseTemplate>> TemplateStore::find(int64_t id) 
 
 Result<std::vector<domain::ResponseTemplate>> TemplateStore::list(const TemplateFilter& f) {
   auto rows = REDRESS_TRY(c_.query(
-      std::string("SELECT ") + kColumns +
+      std::string("SELECT ") + kTemplateColumns +
           " FROM response_templates t WHERE (? = '' OR language = ?) AND (? = 1 OR active = 1) AND (? = 0 OR "
           "EXISTS (SELECT 1 FROM response_template_reasons r WHERE r.template_id = t.id AND r.reason_id = ?) OR "
           "NOT EXISTS (SELECT 1 FROM response_template_reasons r WHERE r.template_id = t.id)) ORDER BY name, id",

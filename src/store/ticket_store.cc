@@ -5,7 +5,7 @@
 namespace redress::store {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kTicketColumns =
     "t.id, t.number, t.workflow, t.status, t.subject, t.description, t.channel, t.reason_id, t.language, "
     "t.customer_id, t.main_contact_id, t.taken_by, t.messaging_blocked, t.fields, t.created_by, t.created_at, "
     "t.updated_at, t.closed_at, t.version, t.taken_at, t.customer_waiting_since";
@@ -157,7 +157,7 @@ Result<void> TicketStore::load_relations(domain::Ticket& t) {
 }
 
 Result<std::optional<domain::Ticket>> TicketStore::find(int64_t id) {
-  auto row = REDRESS_TRY(c_.query_one(std::string("SELECT ") + kColumns + " FROM tickets t WHERE t.id = ?", {id}));
+  auto row = REDRESS_TRY(c_.query_one(std::string("SELECT ") + kTicketColumns + " FROM tickets t WHERE t.id = ?", {id}));
   if (!row) return std::optional<domain::Ticket>();
   auto t = ticket_from(*row);
   REDRESS_CHECK(load_relations(t));
@@ -166,7 +166,7 @@ Result<std::optional<domain::Ticket>> TicketStore::find(int64_t id) {
 
 Result<std::optional<domain::Ticket>> TicketStore::find_by_number(const std::string& number) {
   auto row = REDRESS_TRY(
-      c_.query_one(std::string("SELECT ") + kColumns + " FROM tickets t WHERE t.number = ?", {number}));
+      c_.query_one(std::string("SELECT ") + kTicketColumns + " FROM tickets t WHERE t.number = ?", {number}));
   if (!row) return std::optional<domain::Ticket>();
   auto t = ticket_from(*row);
   REDRESS_CHECK(load_relations(t));
@@ -218,7 +218,7 @@ Result<std::vector<TicketListItem>> TicketStore::list(const TicketFilter& f) {
   // row. Looking the matches up from tickets (t.id IN (SELECT rowid ... MATCH)) gathered
   // every match first: 105 ms against 19 ms for a common word at a million tickets.
   const bool fts = !f.text.empty() && c_.engine() == Engine::kSqlite;
-  std::string sql = std::string("SELECT ") + kColumns + ", mc.name, mc.email FROM " +
+  std::string sql = std::string("SELECT ") + kTicketColumns + ", mc.name, mc.email FROM " +
                     (fts ? "ticket_search s JOIN tickets t ON t.id = s.rowid" : "tickets t") +
                     " LEFT JOIN contacts mc ON mc.id = t.main_contact_id WHERE 1=1";
   Params p;
@@ -312,7 +312,7 @@ Result<std::vector<TicketListItem>> TicketStore::queue_mine(const QueueQuery& q)
   // index of open role rows). One query ordering them all with a CASE sorted every ticket
   // the agent ever held: 260 ms for an agent with 11,000 open tickets at a million.
   const bool sqlite = c_.engine() == Engine::kSqlite;
-  const std::string taken = std::string("SELECT ") + kColumns +
+  const std::string taken = std::string("SELECT ") + kTicketColumns +
                             ", mc.name, mc.email FROM tickets t" + (sqlite ? " INDEXED BY tickets_taken_open" : "") +
                             " LEFT JOIN contacts mc ON mc.id = t.main_contact_id WHERE t.taken_by = ? AND "
                             "t.closed_at IS NULL AND t.customer_waiting_since IS ";
@@ -324,7 +324,7 @@ Result<std::vector<TicketListItem>> TicketStore::queue_mine(const QueueQuery& q)
   p.emplace_back(static_cast<int64_t>(q.limit));
   p.emplace_back(q.user_id);
   exclude_statuses(q, sql, p);
-  sql += " ORDER BY t.created_at, t.id LIMIT ?) other UNION ALL SELECT " + std::string(kColumns) +
+  sql += " ORDER BY t.created_at, t.id LIMIT ?) other UNION ALL SELECT " + std::string(kTicketColumns) +
          ", mc.name, mc.email FROM tickets t LEFT JOIN contacts mc ON mc.id = t.main_contact_id "
          "WHERE t.taken_by IS NULL AND t.closed_at IS NULL AND t.id IN "
          "(SELECT a.ticket_id FROM ticket_assignees a WHERE a.user_id = ? AND a.ticket_open = 1)";
@@ -345,7 +345,7 @@ Result<std::vector<TicketListItem>> TicketStore::queue_unclaimed(const QueueQuer
   // unclaimed ticket; walking tickets_unclaimed in created_at order stops after `limit`
   // rows instead (2.7 ms -> 0.1 ms at 5,000 tickets, and flat as they grow).
   const char* hint = c_.engine() == Engine::kSqlite ? " INDEXED BY tickets_unclaimed" : "";
-  std::string sql = std::string("SELECT ") + kColumns + ", mc.name, mc.email FROM tickets t" + hint +
+  std::string sql = std::string("SELECT ") + kTicketColumns + ", mc.name, mc.email FROM tickets t" + hint +
                     " LEFT JOIN contacts mc ON mc.id = t.main_contact_id "
                     "WHERE t.taken_by IS NULL AND t.closed_at IS NULL AND NOT EXISTS "
                     "(SELECT 1 FROM ticket_assignees a WHERE a.ticket_id = t.id)";

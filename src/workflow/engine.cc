@@ -5,7 +5,7 @@
 namespace redress::workflow {
 namespace {
 
-bool contains(const std::vector<std::string>& list, const std::string& item) {
+bool listed(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
@@ -127,7 +127,7 @@ std::optional<std::string> check_field_value(const FieldDef& def, const nlohmann
     return std::nullopt;
   }
   if (def.type == "choice") {
-    if (!value.is_string() || !contains(def.choices, value.get<std::string>())) {
+    if (!value.is_string() || !listed(def.choices, value.get<std::string>())) {
       std::string list;
       for (const auto& c : def.choices) list += (list.empty() ? "" : ", ") + c;
       return "must be one of: " + list;
@@ -142,7 +142,7 @@ Result<TransitionPlan> plan(const WorkflowDef& wf, const TicketState& ticket, co
   const TransitionDef* t = wf.transition(request.transition);
   if (!t)
     return fail(Error::invalid_field("transition", "no transition '" + request.transition + "' in this workflow"));
-  if (!contains(t->from, ticket.status))
+  if (!listed(t->from, ticket.status))
     return fail(Error::conflict("transition '" + t->id + "' is not available from status '" + ticket.status + "'",
                                 "transition_not_available"));
   if (!permitted(t->who, ticket, caller))
@@ -160,7 +160,7 @@ Result<TransitionPlan> plan(const WorkflowDef& wf, const TicketState& ticket, co
   for (const auto& role : t->clears_roles) out.assignee_changes[role] = std::nullopt;
   for (const auto& [role, user] : request.assignees) {
     const std::string name = "assignees." + role;
-    if (!contains(t->sets, name)) {
+    if (!listed(t->sets, name)) {
       bad[name] = "this transition does not set it";
       continue;
     }
@@ -172,7 +172,7 @@ Result<TransitionPlan> plan(const WorkflowDef& wf, const TicketState& ticket, co
     for (const auto& [id, value] : request.fields.items()) {
       const std::string name = "fields." + id;
       const FieldDef* def = wf.field(id);
-      if (!def || !contains(t->sets, name)) {
+      if (!def || !listed(t->sets, name)) {
         bad[name] = "this transition does not set it";
         continue;
       }
@@ -210,7 +210,7 @@ Result<TransitionPlan> plan(const WorkflowDef& wf, const TicketState& ticket, co
 
 const TransitionDef* reopening_transition(const WorkflowDef& wf, const std::string& status) {
   for (const auto& tr : wf.transitions) {
-    if (!tr.who.system || !contains(tr.from, status)) continue;
+    if (!tr.who.system || !listed(tr.from, status)) continue;
     const auto* to = wf.status(tr.to);
     if (to && to->category != "closed") return &tr;
   }
@@ -222,7 +222,7 @@ std::vector<AvailableTransition> available(const WorkflowDef& wf, const TicketSt
   const auto assignees = current_assignees(ticket);
   const nlohmann::json fields = ticket.fields.is_object() ? ticket.fields : nlohmann::json::object();
   for (const auto& t : wf.transitions) {
-    if (!contains(t.from, ticket.status) || !permitted(t.who, ticket, caller)) continue;
+    if (!listed(t.from, ticket.status) || !permitted(t.who, ticket, caller)) continue;
     AvailableTransition a{&t, {}};
     if (t.note_required) a.requires_.push_back("note");
     for (const auto& requirement : t.requires_) {

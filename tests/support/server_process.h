@@ -1,7 +1,7 @@
 #pragma once
 // A real `redress serve` child process for end-to-end tests: started with arguments,
 // its port read from the "running at" line, stopped with SIGTERM (then SIGKILL after a
-// deadline). The binary's path comes from the REDRESS_BINARY compile definition.
+// deadline). The binary is test::redress_binary() (support/paths.h).
 #include <sys/types.h>
 
 #include <cstdint>
