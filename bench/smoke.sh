@@ -12,7 +12,7 @@ out="$data/results"
 mkdir -p "$out"
 export REDRESS_BENCH_DATA="$data"
 failed=0
-for run in "reads.sh --smoke" "writes.sh --smoke" "mail.sh --smoke" "memory.sh --smoke"; do
+for run in "reads.sh --smoke" "writes.sh --smoke" "mail.sh --smoke" "memory.sh --smoke" "large_mail.sh --smoke"; do
   name=${run%%.sh*}
   echo "== bench/$run"
   # shellcheck disable=SC2086 # the options are words

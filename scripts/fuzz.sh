@@ -78,7 +78,7 @@ build_target() {
   "$cxx" "${flags[@]}" "${objects[@]}" -o "$binary" $(pkg-config --libs $modules)
 }
 
-build_target mail_parse_fuzz "gmime-3.0 gumbo libsodium" \
+build_target mail_parse_fuzz "gmime-3.0 gumbo libsodium uchardet" \
   fuzz/mail_parse_fuzz.cc src/mail/charset.cc src/mail/parse_message.cc src/mail/parse_body.cc \
   src/mail/parse_bounce.cc src/mail/html.cc src/mail/html_text.cc src/mail/html_flat.cc src/mail/gmime_init.cc \
   src/core/crypto.cc

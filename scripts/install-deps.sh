@@ -17,6 +17,8 @@ build_pkgs=(
   libtoml11-dev
   libgmime-3.0-dev        # MIME parse and compose
   libgumbo-dev            # HTML5 parser for sanitising mail HTML
+  libcld2-dev             # the language a mail is written in (CLD2)
+  libuchardet-dev         # the charset of a mail part that names none, or a wrong one
   libcurl4-openssl-dev    # SMTP out, IMAP in
   zlib1g-dev              # gzip for pages and assets
   libkainjow-mustache-dev # mail templates

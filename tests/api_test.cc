@@ -457,6 +457,16 @@ TEST_P(ApiTest, CustomerSearchMatchesOnlyWhatTheyMayRead) {
   EXPECT_TRUE(found(customer.token, "fraudster"));
 }
 
+TEST_P(ApiTest, SubjectsUpToTwoThousandCharactersAreTaken) {
+  std::string at_limit;
+  while (at_limit.size() < 2000 * 2) at_limit += "é";  // 2,000 characters, 4,000 bytes
+  auto ok = post("/api/v1/tickets", new_ticket(at_limit));
+  EXPECT_EQ(ok.status, 201) << ok.body.substr(0, 300);
+  auto over = post("/api/v1/tickets", new_ticket(at_limit + "e"));
+  auto j = expect_error(over, 422, "subject");
+  EXPECT_NE(j["error"]["fields"]["subject"].get<std::string>().find("2000"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ApiTest, ::testing::Values(EngineParam::kSqlite, EngineParam::kPostgres),
                          [](const auto& info) { return test::engine_name(info.param); });
 

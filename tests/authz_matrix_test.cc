@@ -20,6 +20,8 @@
 
 #include "core/crypto.h"
 #include "store/job_store.h"
+#include "store/mail_store.h"
+#include "store/ticket_store.h"
 #include "store/user_store.h"
 #include "support/test_app.h"
 
@@ -104,6 +106,9 @@ constexpr Row kMatrix[] = {
   {"GET",    "/api/v1/tickets/{id}/messages",   Target::kOther, {401, 200, 200, 200, 404}},
   {"POST",   "/api/v1/tickets/{id}/messages",   Target::kOwn,   {401, 201, 201, 403, 201}},
   {"POST",   "/api/v1/tickets/{id}/messages",   Target::kOther, {401, 201, 201, 403, 404}},
+  // A file is read as its message is: own = a public mail's file on the customer's ticket.
+  {"GET",    "/api/v1/attachments/{id}",        Target::kOwn,   {401, 200, 200, 200, 200}},
+  {"GET",    "/api/v1/attachments/{id}",        Target::kOther, {401, 200, 200, 200, 404}},
   // messages.block is the admin's by default; agents get it as an extra right.
   {"PUT",    "/api/v1/tickets/{id}/messaging",  Target::kOwn,   {401, 200, 403, 403, 403}},
   {"PUT",    "/api/v1/tickets/{id}/messaging",  Target::kOther, {401, 200, 403, 403, 404}},
@@ -271,6 +276,34 @@ class AuthzMatrixTest : public ::testing::Test {
     auto refused = service::MailIntakeService(app_->context()).ingest("Subject: nobody\r\n\r\nbody\r\n", {"", "api"});
     ASSERT_FALSE(refused);
     failed_mail_id_ = std::stoll(refused.error().fields.at("failed_mail"));
+
+    own_attachment_id_ = attach(own_ticket_id_, "public", "invoice.pdf", "application/pdf", "%PDF-1.4 own");
+    other_attachment_id_ = attach(other_ticket_id_, "public", "photo.png", "image/png", "\x89PNG other");
+  }
+
+  // A message on the ticket carrying one file, as mail intake writes them; its id.
+  int64_t attach(int64_t ticket_id, const std::string& visibility, const std::string& name, const std::string& type,
+                 const std::string& bytes) {
+    auto id = app_->db().transact_value<int64_t>(store::TxMode::kWrite, [&](store::Connection& c) -> Result<int64_t> {
+      domain::Message m;
+      m.ticket_id = ticket_id;
+      m.kind = visibility == "public" ? "mail_in" : "note";
+      m.visibility = visibility;
+      m.body = "see the file";
+      m.created_at = app_->clock().now();
+      if (visibility != "public") m.author_user_id = agent_.user.id;
+      auto message = REDRESS_TRY(store::TicketStore(c).add_message(m));
+      store::MailStore mails(c);
+      store::AttachmentRecord a;
+      a.message_id = message.id;
+      a.blob_sha256 = REDRESS_TRY(mails.put_blob(bytes, app_->clock().now()));
+      a.filename = name;
+      a.content_type = type;
+      a.size = static_cast<int64_t>(bytes.size());
+      return REDRESS_TRY(mails.add_attachment(a)).id;
+    });
+    EXPECT_TRUE(id) << id.error().message;
+    return id ? *id : 0;
   }
 
   const TestUser* user_of(Role role) const {
@@ -302,6 +335,7 @@ class AuthzMatrixTest : public ::testing::Test {
     if (p.starts_with("/api/v1/reasons/")) return own ? reason_id_ : 999999;
     if (p.starts_with("/api/v1/mail/failed/")) return own ? failed_mail_id_ : 999999;
     if (p.starts_with("/api/v1/templates/")) return own ? template_id_ : 999999;
+    if (p.starts_with("/api/v1/attachments/")) return own ? own_attachment_id_ : other_attachment_id_;
     ADD_FAILURE() << "no id to put into " << p << "; teach id_for about it";
     return 0;
   }
@@ -396,6 +430,7 @@ class AuthzMatrixTest : public ::testing::Test {
   int64_t own_contact_id_ = 0, other_contact_id_ = 0;
   int64_t parked_job_id_ = 0;
   int64_t failed_mail_id_ = 0;
+  int64_t own_attachment_id_ = 0, other_attachment_id_ = 0;
   int64_t template_id_ = 0;
   int serial_ = 0;
 };
@@ -507,6 +542,56 @@ TEST_F(AuthzMatrixTest, CustomerSearchMatchesOnlyTextTheyMayRead) {
     ASSERT_EQ(mine.status, 200) << q << ": " << mine.body;
     EXPECT_TRUE(ids_in(mine.json()).contains(own_ticket_id_)) << q << " as customer: " << mine.body;
   }
+}
+
+// A file of an internal note never reaches a customer, even on their own ticket; a taken
+// ticket's files are its taker's (and release-right holders') like its thread.
+TEST_F(AuthzMatrixTest, AttachmentsFollowTheirMessagesVisibilityAndTheTake) {
+  const int64_t note_file = attach(own_ticket_id_, "internal", "risk.txt", "text/plain", "fraud score 0.9");
+  const auto path = "/api/v1/attachments/" + std::to_string(note_file);
+  const auto missing = app_->call(customer_.token, "GET", "/api/v1/attachments/999999");
+  const auto as_customer = app_->call(customer_.token, "GET", path);
+  EXPECT_EQ(as_customer.status, 404);
+  EXPECT_EQ(as_customer.body, missing.body);
+  EXPECT_EQ(as_customer.body.find("fraud"), std::string::npos);
+  for (Role staff : {Role::kAdmin, Role::kAgent, Role::kViewer}) {
+    const auto r = app_->call(token_of(staff), "GET", path);
+    EXPECT_EQ(r.status, 200) << name_of(staff) << ": " << r.body;
+    EXPECT_EQ(r.body, "fraud score 0.9");
+  }
+  // The customer's own public file, byte for byte, as a download.
+  const auto own = app_->call(customer_.token, "GET", "/api/v1/attachments/" + std::to_string(own_attachment_id_));
+  ASSERT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(own.body, "%PDF-1.4 own");
+  EXPECT_EQ(own.header("content-type").value_or(""), "application/pdf");
+  EXPECT_EQ(own.header("x-content-type-options").value_or(""), "nosniff");
+  EXPECT_TRUE(own.header("content-disposition").value_or("").starts_with("attachment; filename=\"invoice.pdf\""));
+  // A text file is never shown inline.
+  EXPECT_EQ(app_->call(agent_.token, "GET", path + "?disposition=inline").status, 422);
+  EXPECT_EQ(app_->call(agent_.token, "GET", path + "?disposition=sideways").status, 422);
+
+  // Taken by the agent: the bystander (an agent without tickets.release) is held back.
+  ASSERT_EQ(app_->call(agent_.token, "POST", "/api/v1/tickets/" + std::to_string(own_ticket_id_) + "/take").status, 200);
+  const auto held = app_->call(bystander_.token, "GET", "/api/v1/attachments/" + std::to_string(own_attachment_id_));
+  EXPECT_EQ(held.status, 403) << held.body;
+  EXPECT_EQ(app_->call(agent_.token, "GET", "/api/v1/attachments/" + std::to_string(own_attachment_id_)).status, 200);
+  EXPECT_EQ(app_->call(customer_.token, "GET", "/api/v1/attachments/" + std::to_string(own_attachment_id_)).status, 200);
+
+  // The thread lists the files with what the download needs.
+  const auto thread = app_->call(customer_.token, "GET", "/api/v1/tickets/" + std::to_string(own_ticket_id_) + "/messages");
+  ASSERT_EQ(thread.status, 200) << thread.body;
+  const json page = thread.json();
+  int listed = 0;
+  for (const auto& m : page["items"]) {
+    for (const auto& a : m["attachments"]) {
+      ++listed;
+      EXPECT_EQ(a["id"], own_attachment_id_);
+      EXPECT_EQ(a["filename"], "invoice.pdf");
+      EXPECT_EQ(a["size"], 12);
+      EXPECT_EQ(a["sha256"], crypto::sha256_hex("%PDF-1.4 own"));
+    }
+  }
+  EXPECT_EQ(listed, 1) << thread.body;  // the note's file is not listed to the customer
 }
 
 TEST_F(AuthzMatrixTest, CustomerCannotTellAnotherTicketFromAMissingOne) {

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "core/crypto.h"
 #include "support/paths.h"
 #include "support/http_client.h"
 #include "support/test_app.h"
@@ -516,6 +517,31 @@ TEST_F(MailgateTest, MailThatCanNeverBeTakenExits65AndIsKept) {
   EXPECT_EQ(app_->count("failed_mails"), 1);
   auto empty = gate("", token_file_);
   EXPECT_EQ(empty.exit_code, 65) << empty.err;
+}
+
+// Issue 17: a 5 MB mail with a photo made mailgate exit 65 (the server's 1 MiB limit), so
+// the MTA bounced it and nothing was kept. Up to mail.max_message_bytes it is stored; over
+// it the mail is refused naming too_large, and its beginning is in the failed list.
+TEST_F(MailgateTest, LargeMailIsStoredAndOneOverTheLimitExits65NamingTooLarge) {
+  std::string photo(5 << 20, '\0');
+  for (size_t i = 0; i < photo.size(); ++i) photo[i] = static_cast<char>((i * 2654435761u) >> 13);
+  const std::string big = "From: ann@example.com\r\nTo: support@desk.example\r\nSubject: photo\r\nMessage-ID: <g5@example.com>\r\n"
+                          "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n"
+                          "Content-Type: text/plain\r\n\r\nsee the photo\r\n--B\r\nContent-Type: image/jpeg\r\n"
+                          "Content-Disposition: attachment; filename=parcel.jpg\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+                          crypto::base64_encode(photo) + "\r\n--B--\r\n";
+  auto stored = gate(big, token_file_);
+  EXPECT_EQ(stored.exit_code, 0) << stored.err;
+  EXPECT_EQ(app_->count("attachments"), 1);
+
+  std::string huge = "From: ann@example.com\r\nTo: support@desk.example\r\nSubject: scan\r\nMessage-ID: <g6@example.com>\r\n\r\n";
+  huge += std::string((40 << 20) + 1 - huge.size(), 'x');
+  auto refused = gate(huge, token_file_);
+  EXPECT_EQ(refused.exit_code, 65) << refused.err;
+  EXPECT_NE(refused.err.find("too_large"), std::string::npos) << refused.err;
+  EXPECT_EQ(lines_of(refused.err).size(), 1u) << refused.err;
+  EXPECT_EQ(app_->count("failed_mails"), 1);
+  EXPECT_EQ(app_->count("tickets"), 1);
 }
 
 TEST_F(MailgateTest, ProblemsTheAdminCanFixExit75SoTheMtaRetries) {

@@ -6,12 +6,17 @@
 
 #include <fmt/format.h>
 
+#include "core/crypto.h"
+#include "support/mail_samples.h"
 #include "support/test_app.h"
 
 namespace redress {
 namespace {
 
 using test::EngineParam;
+using test::mail_with_files;
+using test::noise;
+using test::base64_lines;
 using json = nlohmann::json;
 
 std::string mail_from(const std::string& from, const std::string& subject, const std::string& body,
@@ -35,6 +40,7 @@ class MailIntakeTest : public ::testing::TestWithParam<EngineParam> {
     box.name = "complaints";
     box.workflow = "customer-complaint";
     box.acknowledge = false;
+    box.language = "fr";
     s.mailboxes.push_back(box);
     REDRESS_START_TEST_APP(GetParam(), app_, s);
     admin_ = app_->add_user("admin@example.com", "admin");
@@ -409,6 +415,147 @@ TEST_P(MailIntakeTest, AutoreplyHeadersAndOurSubAddressesGetNoAcknowledgement) {
   // "X-Autoreply: no" is a person.
   auto person = post_mail(mail_from("real@example.com", "Help", "x", "a4@x", "X-Autoreply: no\r\n"));
   EXPECT_EQ(outgoing(person.json()["ticket"]["id"]).size(), 1u) << person.body;
+}
+
+// Issue 17: a 5 MB mail with a photo was refused (413) at the server's 1 MiB body limit,
+// before mail.max_message_bytes (40 MiB) was ever consulted. Its files are now listed on the
+// thread and download byte for byte.
+TEST_P(MailIntakeTest, MailWithPhotoAndPdfIsTakenAndItsFilesDownloadIntact) {
+  const std::string png = "\x89PNG\r\n\x1a\n" + noise(3'000'000, 1);
+  const std::string pdf = "%PDF-1.4\n" + noise(700'000, 2);
+  const std::string raw = mail_with_files("big1@example.com", png, pdf);
+  ASSERT_GT(raw.size(), 5'000'000u);
+  auto r = post_mail(raw);
+  ASSERT_EQ(r.status, 201) << r.body.substr(0, 500);
+  const int64_t id = r.json()["ticket"]["id"];
+  auto thread = app_->call(agent_.token, "GET", "/api/v1/tickets/" + std::to_string(id) + "/messages");
+  ASSERT_EQ(thread.status, 200);
+  const json page = thread.json();
+  ASSERT_GE(page["items"].size(), 1u) << thread.body.substr(0, 2000);
+  ASSERT_EQ(page["items"][0]["kind"], "mail_in");
+  const json files = page["items"][0]["attachments"];
+  ASSERT_EQ(files.size(), 2u) << files.dump();
+  EXPECT_EQ(files[0]["filename"], "colis.png");
+  EXPECT_EQ(files[0]["content_type"], "image/png");
+  EXPECT_EQ(files[0]["size"], png.size());
+  EXPECT_EQ(files[0]["sha256"], crypto::sha256_hex(png));
+  EXPECT_EQ(files[1]["filename"], "relevé.pdf");
+  EXPECT_EQ(files[1]["sha256"], crypto::sha256_hex(pdf));
+  auto photo = app_->call(agent_.token, "GET", "/api/v1/attachments/" + std::to_string(files[0]["id"].get<int64_t>()));
+  ASSERT_EQ(photo.status, 200);
+  EXPECT_EQ(crypto::sha256_hex(photo.body), crypto::sha256_hex(png));
+  auto statement = app_->call(agent_.token, "GET",
+                              "/api/v1/attachments/" + std::to_string(files[1]["id"].get<int64_t>()) + "?disposition=inline");
+  ASSERT_EQ(statement.status, 200);
+  EXPECT_EQ(crypto::sha256_hex(statement.body), crypto::sha256_hex(pdf));
+  EXPECT_EQ(statement.header("content-disposition").value_or(""),
+            "inline; filename=\"relev__.pdf\"; filename*=UTF-8''relev%C3%A9.pdf");
+
+  // The same photo in another mail is stored once.
+  ASSERT_EQ(post_mail(mail_with_files("big2@example.com", png, "%PDF-1.4\nother")).status, 201);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM blobs WHERE sha256 = ?", {crypto::sha256_hex(png)}), 1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM attachments WHERE blob_sha256 = ?", {crypto::sha256_hex(png)}), 2);
+}
+
+// Every limit at its boundary, through the real door: mail.max_message_bytes bytes are
+// taken, one more is refused with its beginning kept in the failed list.
+TEST_P(MailIntakeTest, MailOverMaxMessageBytesIsKeptInTheFailedListAsTooLarge) {
+  const int64_t limit = 40LL << 20;  // the default
+  // Text in lines of varied words (a long log pasted in), up to the limit to the byte.
+  const std::string head = mail_from("jane@example.com", "Huge scan", "", "huge@example.com");
+  std::string exact = head.substr(0, head.size() - 2);  // the body ends the mail
+  const std::string lines = base64_lines(noise(static_cast<size_t>(limit) * 3 / 4, 3));
+  exact += lines.substr(0, static_cast<size_t>(limit) - exact.size() - 2) + "\r\n";
+  ASSERT_EQ(static_cast<int64_t>(exact.size()), limit);
+  auto taken = post_mail(exact);
+  EXPECT_EQ(taken.status, 201) << taken.body.substr(0, 300);
+
+  const std::string over_head = mail_from("jane@example.com", "Huger scan", "", "huger@example.com");
+  const std::string over_start = over_head.substr(0, over_head.size() - 2);
+  const std::string over = over_start + std::string(static_cast<size_t>(limit) + 1 - over_start.size(), 'y');
+  ASSERT_EQ(static_cast<int64_t>(over.size()), limit + 1);
+  auto refused = post_mail(over);
+  ASSERT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.json()["error"]["code"], "mail_rejected");
+  EXPECT_EQ(refused.json()["error"]["fields"]["mail"], "too_large");
+  const std::string failed_id = refused.json()["error"]["fields"]["failed_mail"];
+  auto list = app_->call(admin_.token, "GET", "/api/v1/mail/failed").json();
+  ASSERT_EQ(list["items"].size(), 1u) << list.dump();
+  EXPECT_EQ(list["items"][0]["reason"], "too_large");
+  EXPECT_NE(list["items"][0]["detail"].get<std::string>().find(std::to_string(limit + 1) + " bytes"), std::string::npos)
+      << list.dump();
+  // Its header is kept (who sent it, about what), not the whole of it.
+  EXPECT_EQ(scalar("SELECT b.size FROM failed_mails f JOIN blobs b ON b.sha256 = f.raw_sha256 WHERE f.id = ?",
+                   {std::stoll(failed_id)}),
+            256 << 10);
+  // Taking it again cannot work with only its beginning.
+  auto retry = app_->call(admin_.token, "POST", "/api/v1/mail/failed/" + failed_id + "/retry");
+  EXPECT_EQ(retry.status, 409) << retry.body;
+  EXPECT_EQ(app_->count("tickets"), 1);
+  // Far over (the ceiling is 1 GiB), announced by Content-Length: read, counted, kept in part.
+  std::string far = mail_from("jane@example.com", "Scan 3", "", "huge3@example.com") + std::string(60 << 20, 'z');
+  auto far_refused = post_mail(far);
+  EXPECT_EQ(far_refused.status, 422) << far_refused.body;
+  EXPECT_EQ(far_refused.json()["error"]["fields"]["mail"], "too_large");
+}
+
+// Issue 17: a French mail without Content-Language (most clients send none) made an
+// English-speaking contact, and every mail to them was in English.
+TEST_P(MailIntakeTest, NewContactGetsTheLanguageTheMailIsWrittenIn) {
+  auto french = post_mail(mail_from("Claire Martin <claire@example.fr>", "Commande jamais arrivée",
+                                    "Bonjour, ma commande n'est jamais arrivée. Pouvez-vous me dire où elle se trouve ?",
+                                    "fr1@example.fr"));
+  ASSERT_EQ(french.status, 201) << french.body;
+  EXPECT_EQ(french.json()["routing_detail"]["contact_language"]["language"], "fr") << french.body;
+  EXPECT_EQ(french.json()["routing_detail"]["contact_language"]["from"], "text");
+  const int64_t fr_id = french.json()["ticket"]["id"];
+  auto t = app_->call(agent_.token, "GET", "/api/v1/tickets/" + std::to_string(fr_id)).json();
+  EXPECT_EQ(t["language"], "fr");
+  EXPECT_EQ(t["main_contact"]["language"], "fr");
+  auto out = outgoing(fr_id);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_NE(out[0]["subject"].get<std::string>().find("Nous avons bien reçu"), std::string::npos) << out[0].dump();
+
+  auto english = post_mail(mail_from("Ann <ann@example.com>", "Parcel never arrived",
+                                     "Hello, my parcel never arrived. Could you tell me where it is?", "en1@example.com"));
+  ASSERT_EQ(english.status, 201) << english.body;
+  EXPECT_EQ(english.json()["routing_detail"]["contact_language"]["language"], "en");
+  auto en_out = outgoing(english.json()["ticket"]["id"]);
+  ASSERT_EQ(en_out.size(), 1u);
+  EXPECT_EQ(en_out[0]["subject"].get<std::string>().find("Nous avons"), std::string::npos) << en_out[0].dump();
+
+  // Content-Language wins; a text too short to tell falls back to the mailbox, then English.
+  auto declared = post_mail(mail_from("Bob <bob@example.com>", "Parcel", "Hello, my parcel never arrived, where is it?",
+                                      "cl1@example.com", "Content-Language: fr-FR\r\n"));
+  EXPECT_EQ(declared.json()["routing_detail"]["contact_language"]["from"], "content_language") << declared.body;
+  auto terse = post_mail(mail_from("Dan <dan@example.com>", "?", "OK", "short1@example.com"), "?mailbox=complaints");
+  EXPECT_EQ(terse.json()["routing_detail"]["contact_language"]["from"], "mailbox") << terse.body;
+  EXPECT_EQ(terse.json()["routing_detail"]["contact_language"]["language"], "fr");
+  auto terse_default = post_mail(mail_from("Eve <eve@example.com>", "?", "OK", "short2@example.com"));
+  EXPECT_EQ(terse_default.json()["routing_detail"]["contact_language"]["from"], "default") << terse_default.body;
+  // A known contact keeps the language they have.
+  auto again = post_mail(mail_from("Claire Martin <claire@example.fr>", "Another one",
+                                   "Hello, I am writing in English this time, about another order.", "fr2@example.fr"));
+  EXPECT_FALSE(again.json()["routing_detail"].contains("contact_language")) << again.body;
+}
+
+// Issue 17: a subject of 500+ characters was cut at 500, silently.
+TEST_P(MailIntakeTest, LongSubjectsAreKeptWholeUpToTwoThousandCharacters) {
+  std::string long_subject;
+  for (int i = 0; long_subject.size() < 1800; ++i) long_subject += "réclamation" + std::to_string(i) + " ";
+  long_subject.pop_back();
+  auto whole = post_mail(mail_from("jane@example.com", long_subject, "x", "s1@example.com"));
+  ASSERT_EQ(whole.status, 201) << whole.body.substr(0, 300);
+  auto t = app_->call(agent_.token, "GET", "/api/v1/tickets/" + std::to_string(whole.json()["ticket"]["id"].get<int64_t>()));
+  EXPECT_EQ(t.json()["subject"], long_subject);
+  EXPECT_FALSE(whole.json()["routing_detail"].contains("subject_cut"));
+
+  const std::string huge(2500, 'z');
+  auto cut = post_mail(mail_from("jane@example.com", huge, "x", "s2@example.com"));
+  ASSERT_EQ(cut.status, 201) << cut.body.substr(0, 300);
+  EXPECT_EQ(cut.json()["routing_detail"]["subject_cut"]["characters"], 2500) << cut.body.substr(0, 300);
+  auto t2 = app_->call(agent_.token, "GET", "/api/v1/tickets/" + std::to_string(cut.json()["ticket"]["id"].get<int64_t>()));
+  EXPECT_EQ(t2.json()["subject"], std::string(2000, 'z'));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, MailIntakeTest, ::testing::Values(EngineParam::kSqlite, EngineParam::kPostgres),

@@ -9,6 +9,8 @@
 #include "jobs/mailbox_poller.h"
 #include "mail/imap.h"
 #include "store/mail_store.h"
+#include "core/crypto.h"
+#include "support/mail_samples.h"
 #include "support/mail_servers.h"
 #include "support/test_app.h"
 
@@ -126,6 +128,37 @@ TEST_P(MailPollerTest, AMailThatCannotBeTakenIsKeptAndPollingGoesOn) {
   EXPECT_EQ(app_->count("failed_mails"), 1);
   EXPECT_EQ(app_->count("tickets"), 1);
   EXPECT_EQ(count_in("INBOX"), 0u);  // kept by us, so off the server's inbox too
+}
+
+// Issue 17: a mail is taken up to mail.max_message_bytes whatever the door; over it, it is
+// kept in the failed list (its beginning) and polling goes on.
+TEST_P(MailPollerTest, LargeMailWithFilesIsTakenAndOneOverTheLimitIsKeptAsTooLarge) {
+  const std::string png = "\x89PNG\r\n\x1a\n" + test::noise(20 << 20, 7);
+  const std::string pdf = "%PDF-1.4\n" + test::noise(8 << 20, 8);
+  const std::string big = test::mail_with_files(fmt::format("big.{}@example.com", ::getpid()), png, pdf);
+  ASSERT_GT(big.size(), 38u << 20);
+  ASSERT_LT(big.size(), 40u << 20);
+  std::string over = test::mail_with_files(fmt::format("over.{}@example.com", ::getpid()), test::noise(31 << 20, 9), "%PDF");
+  ASSERT_GT(over.size(), 40u << 20);
+  ASSERT_TRUE(test::append_message(imap_, big));
+  ASSERT_TRUE(test::append_message(imap_, over));
+  auto stats = poll();
+  EXPECT_EQ(stats.stored, 1);
+  EXPECT_EQ(stats.failed, 1);
+  auto admin = app_->add_user("admin@example.com", "admin");
+  auto failed = app_->call(admin.token, "GET", "/api/v1/mail/failed").json();
+  ASSERT_EQ(failed["items"].size(), 1u) << failed.dump();
+  EXPECT_EQ(failed["items"][0]["reason"], "too_large");
+  // The stored mail's files, byte for byte.
+  auto tickets = app_->call(admin.token, "GET", "/api/v1/tickets").json();
+  ASSERT_EQ(tickets["items"].size(), 1u);
+  auto thread = app_->call(admin.token, "GET",
+                           "/api/v1/tickets/" + std::to_string(tickets["items"][0]["id"].get<int64_t>()) + "/messages");
+  const auto files = thread.json()["items"][0]["attachments"];
+  ASSERT_EQ(files.size(), 2u) << thread.body.substr(0, 1000);
+  auto photo = app_->call(admin.token, "GET", "/api/v1/attachments/" + std::to_string(files[0]["id"].get<int64_t>()));
+  EXPECT_EQ(crypto::sha256_hex(photo.body), crypto::sha256_hex(png));
+  EXPECT_EQ(count_in("INBOX"), 0u);
 }
 
 TEST_P(MailPollerTest, WrongPasswordIsAnErrorAndChangesNothing) {

@@ -7,7 +7,9 @@
 
 #include "domain/ticket_number.h"
 #include "store/contact_store.h"
+#include "core/crypto.h"
 #include "store/event_store.h"
+#include "store/mail_store.h"
 #include "store/migrations.h"
 #include "store/reason_store.h"
 #include "store/ticket_store.h"
@@ -398,6 +400,34 @@ TEST_P(PublicSearchTest, MigrationSplitsDocumentsMadeBefore) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, PublicSearchTest, ::testing::Values(EngineParam::kSqlite, EngineParam::kPostgres),
                          [](const auto& info) { return test::engine_name(info.param); });
+
+// Bytes are kept in 1 MiB pieces (migration 0012), read back whole; bytes written before
+// as one value still read; the same bytes twice are one blob.
+TEST_P(StoreContractTest, BlobsRoundTripInPiecesAndOnce) {
+  std::string big(static_cast<size_t>(2.5 * (1 << 20)), '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 7919) >> 3);
+  write([&](Connection& c) {
+    store::MailStore mails(c);
+    for (const std::string& bytes : {big, std::string("tiny"), std::string()}) {
+      auto hash = mails.put_blob(bytes, kNow);
+      ASSERT_TRUE(hash) << hash.error().message;
+      ASSERT_TRUE(mails.put_blob(bytes, kNow));  // again: nothing new
+      auto back = mails.blob(*hash);
+      ASSERT_TRUE(back && *back) << (back ? "missing" : back.error().message);
+      EXPECT_EQ(**back, bytes);
+    }
+    auto pieces = c.query_one("SELECT COUNT(*) FROM blob_chunks WHERE sha256 = ?", {crypto::sha256_hex(big)});
+    ASSERT_TRUE(pieces && *pieces);
+    EXPECT_EQ((*pieces)->integer(0), 3);
+    // A blob from before the pieces: one base64 value.
+    ASSERT_TRUE(c.execute("INSERT INTO blobs (sha256, size, data_base64, created_at) VALUES ('old', 5, ?, 0)",
+                          {crypto::base64_encode("hello")}));
+    auto old = mails.blob("old");
+    ASSERT_TRUE(old && *old);
+    EXPECT_EQ(**old, "hello");
+    EXPECT_FALSE(*mails.blob("absent"));
+  });
+}
 
 TEST_P(StoreContractTest, ListFiltersAndKeysetPagesWalkEveryTicketOnce) {
   write([&](Connection& c) {

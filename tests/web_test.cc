@@ -309,6 +309,54 @@ TEST_F(WebTest, MailHtmlIsShownOnlyInASandboxedFrame) {
   EXPECT_EQ(r.body.find("<b>team</b>"), std::string::npos);                    // never in the page itself
 }
 
+// Issue 17: a mail's files were invisible in the desk and the portal.
+TEST_F(WebTest, ThreadsListEachMessagesFilesAndShowInlineImagesInTheMailFrame) {
+  const std::string mail =
+      "From: Carla <carla@example.com>\r\nTo: support@example.com\r\nSubject: Broken lamp\r\n"
+      "Message-ID: <files-1@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=M\r\n\r\n"
+      "--M\r\nContent-Type: multipart/related; boundary=R\r\n\r\n"
+      "--R\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>See <img src=\"cid:lamp@x\" alt=\"lamp\"></p>\r\n"
+      "--R\r\nContent-Type: image/png\r\nContent-ID: <lamp@x>\r\nContent-Disposition: inline; filename=lamp.png\r\n"
+      "Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--R--\r\n"
+      "--M\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"facture mai.pdf\"\r\n"
+      "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--M--\r\n";
+  auto in = app_->client()->request("POST", "/api/v1/inbound/mail", mail,
+                                    {{"Authorization", "Bearer " + admin_.token}, {"Content-Type", "message/rfc822"}});
+  ASSERT_EQ(in.status, 201) << in.body;
+  const std::string number = in.json()["ticket"]["number"];
+  auto thread = app_->call(agent_.token, "GET", "/api/v1/tickets/" + number + "/messages").json();
+  const json files = thread["items"][0]["attachments"];
+  ASSERT_EQ(files.size(), 2u) << thread.dump();
+  const std::string png_url = "/api/v1/attachments/" + std::to_string(files[0]["id"].get<int64_t>());
+  const std::string pdf_url = "/api/v1/attachments/" + std::to_string(files[1]["id"].get<int64_t>());
+
+  Browser agent(*app_);
+  agent.sign_in("agent@example.com", agent_.password);
+  auto page = agent.get("/desk/tickets/" + number);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<a href=\"" + pdf_url + "\" download>facture mai.pdf</a>"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("<img src=\"" + png_url + "?disposition=inline\""), std::string::npos);
+  // The mail's own cid: image points at the same door, inside the sandboxed frame.
+  EXPECT_NE(page.body.find("src=&quot;" + png_url + "?disposition=inline&quot;"), std::string::npos) << page.body;
+  EXPECT_EQ(page.body.find("cid:lamp@x"), std::string::npos);
+  // The browser fetches it with the session cookie.
+  auto bytes = agent.get(pdf_url);
+  EXPECT_EQ(bytes.status, 200);
+  EXPECT_EQ(bytes.body, "%PDF-1.4\n");
+
+  // The customer (a contact: the mail was theirs) sees the same files in the portal, in French.
+  ASSERT_EQ(app_->call(customer_.token, "PATCH", "/api/v1/users/" + std::to_string(customer_.user.id),
+                       json{{"language", "fr"}}.dump())
+                .status,
+            200);
+  Browser customer(*app_);
+  customer.sign_in("carla@example.com", customer_.password);
+  auto portal = customer.get("/portal/requests/" + number);
+  ASSERT_EQ(portal.status, 200) << portal.body;
+  EXPECT_NE(portal.body.find(">facture mai.pdf</a> <span class=\"muted\">9 octets</span>"), std::string::npos)
+      << portal.body;
+}
+
 TEST_F(WebTest, ARefusalIsShownOnThePageWithTheApisStatusAndNothingChanges) {
   const std::string number = customer_request("Invoice wrong", "VAT number.");
   Browser b(*app_);

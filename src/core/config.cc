@@ -238,6 +238,7 @@ Result<std::vector<MailboxSettings>> parse_mailboxes(const toml::value& value, c
       else if (key == "flag") REDRESS_CHECK(text(m.flag));
       else if (key == "move_to") REDRESS_CHECK(text(m.move_to));
       else if (key == "workflow") REDRESS_CHECK(text(m.workflow));
+      else if (key == "language") REDRESS_CHECK(text(m.language));
       else if (key == "poll_seconds") {
         if (!v.is_integer()) return fail(ErrorCode::kInvalid, where + "mailboxes.poll_seconds must be an integer");
         m.poll_seconds = static_cast<int>(v.as_integer());
@@ -255,6 +256,9 @@ Result<std::vector<MailboxSettings>> parse_mailboxes(const toml::value& value, c
     if (m.after != "flag" && m.after != "move")
       return fail(ErrorCode::kInvalid, where + "mailboxes.after must be flag or move");
     if (m.poll_seconds < 1) return fail(ErrorCode::kInvalid, where + "mailboxes.poll_seconds must be positive");
+    if (!m.language.empty() && (m.language.size() < 2 || m.language.size() > 8 ||
+                                m.language.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos))
+      return fail(ErrorCode::kInvalid, where + "mailboxes.language must be a language code such as en or fr");
     out.push_back(std::move(m));
   }
   return out;

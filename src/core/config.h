@@ -82,6 +82,9 @@ struct MailboxSettings {
   std::string move_to = "Processed";
   int poll_seconds = 30;
   std::string workflow;  // empty: mail.default_workflow
+  // The language of a new customer who writes here when neither the mail's
+  // Content-Language nor its text tells (a mailbox per country, say); empty: "en".
+  std::string language;
   std::optional<bool> acknowledge;  // empty: mail.acknowledge
 };
 

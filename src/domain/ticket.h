@@ -73,6 +73,18 @@ struct Ticket {
   std::map<std::string, int64_t> assignees;
 };
 
+// A file that came with a message (a mail's attachment or inline image).
+struct MessageAttachment {
+  int64_t id = 0;
+  std::string filename;      // as the sender named it; "" when it had no name
+  std::string content_type;  // type/subtype, lower-case
+  std::string content_id;    // for cid: references from the mail's HTML; "" when none
+  std::string sha256;        // of the bytes; "" when dropped
+  int64_t size = 0;
+  bool is_inline = false;
+  bool dropped = false;  // over the parser's size limits: listed, not kept
+};
+
 struct Message {
   int64_t id = 0;
   int64_t ticket_id = 0;

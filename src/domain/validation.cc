@@ -46,6 +46,20 @@ std::string text_problem(std::string_view s) {
   return "";
 }
 
+size_t code_points(std::string_view s) {
+  size_t n = 0;
+  for (char ch : s) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+  return n;
+}
+
+std::string first_code_points(std::string_view s, size_t n) {
+  size_t seen = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && seen++ == n) return std::string(s.substr(0, i));
+  }
+  return std::string(s);
+}
+
 bool is_plausible_email(std::string_view s) {
   if (s.size() < 3 || s.size() > 254) return false;
   auto at = s.find('@');

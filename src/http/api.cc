@@ -151,6 +151,7 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("PUT", "/api/v1/tickets/{id}/messaging", Auth::kRequired, &Api::set_messaging);
   route("GET", "/api/v1/tickets/{id}/messages", Auth::kRequired, &Api::list_messages);
   route("POST", "/api/v1/tickets/{id}/messages", Auth::kRequired, &Api::post_message);
+  route("GET", "/api/v1/attachments/{id}", Auth::kRequired, &Api::download_attachment);
   route("GET", "/api/v1/contacts", Auth::kRequired, &Api::list_contacts);
   route("POST", "/api/v1/contacts", Auth::kRequired, &Api::create_contact);
   route("GET", "/api/v1/contacts/{id}", Auth::kRequired, &Api::get_contact);

@@ -103,6 +103,7 @@ class Api {
   Result<Response> retry_failed_mail(Call&);
   Result<Response> list_messages(Call&);  // api_messages.cc
   Result<Response> post_message(Call&);
+  Result<Response> download_attachment(Call&);
   Result<Response> get_routing(Call&);  // api_routing.cc
   Result<Response> put_routing(Call&);
   Result<Response> show_action_link(Call&);  // api_links.cc

@@ -52,6 +52,8 @@ Result<Response> Api::inbound_mail(Call& call) {
   options.source = call.request.query_param("source").value_or("api");
   if (options.source != "api" && options.source != "mailgate")
     return fail(Error::invalid_field("source", "must be api or mailgate"));
+  // Over mail.max_message_bytes: the server read it to its end but kept its beginning.
+  if (call.request.body_truncated) return fail(intake_.refuse_too_large(call.request.body, call.request.body_size, options));
   auto taken = REDRESS_TRY(intake_.ingest(call.request.body, options));
   if (options_.clock_moved) options_.clock_moved();  // wakes the workers for the mails it queued
   return json_response(taken.outcome == "duplicate" ? 200 : 201, intake_json(taken));

@@ -5,6 +5,7 @@
 
 #include "http/api.h"
 #include "http/api_support.h"
+#include "http/file_response.h"
 #include "http/json_input.h"
 
 namespace redress::http {
@@ -33,6 +34,18 @@ nlohmann::json message_json(const service::MessageView& v) {
                       {"template", std::move(tmpl)},
                       {"created_at", format_rfc3339(m.created_at)},
                       {"author", std::move(author)}};
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& a : v.attachments) {
+    files.push_back({{"id", a.id},
+                     {"filename", a.filename},
+                     {"content_type", a.content_type},
+                     {"size", a.size},
+                     {"sha256", a.sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.sha256)},
+                     {"inline", a.is_inline},
+                     {"content_id", a.content_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.content_id)},
+                     {"dropped", a.dropped}});
+  }
+  j["attachments"] = std::move(files);
   if (const auto& d = v.delivery) {
     j["delivery"] = {{"channel", d->channel},
                      {"status", d->status},
@@ -84,6 +97,23 @@ Result<Response> Api::post_message(Call& call) {
   auto posted = REDRESS_TRY(messages_.post(call.actor(), call.params.at("id"), input));
   if (options_.clock_moved) options_.clock_moved();  // wakes the workers for the mails the post queued
   return json_response(201, message_json(posted));
+}
+
+Result<Response> Api::download_attachment(Call& call) {
+  const auto& r = call.request;
+  std::map<std::string, std::string> errors;
+  refuse_unknown_params(r, {"disposition"}, "unknown parameter; use disposition", errors);
+  const std::string disposition = r.query_param("disposition").value_or("attachment");
+  if (disposition != "attachment" && disposition != "inline") errors["disposition"] = "attachment or inline";
+  auto id = parse_positive(call.params.at("id"));
+  if (!id) return fail(Error::not_found("attachment"));
+  if (!errors.empty()) return fail(Error::invalid_fields(std::move(errors), "bad query parameters"));
+  auto file = REDRESS_TRY(messages_.attachment(call.actor(), *id));
+  const bool as_inline = disposition == "inline";
+  if (as_inline && !may_show_inline(file.attachment.content_type))
+    return fail(Error::invalid_field("disposition", "inline only for images (PNG, JPEG, GIF, WebP, BMP) and PDF"));
+  return file_response(std::move(file.bytes), file.attachment.content_type, file.attachment.filename,
+                       "attachment-" + std::to_string(file.attachment.id), as_inline);
 }
 
 }  // namespace redress::http

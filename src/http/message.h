@@ -24,6 +24,10 @@ struct Request {
   std::multimap<std::string, std::string> query;  // decoded query parameters
   Headers headers;
   std::string body;
+  // A body over its route's limit (ServerOptions::large_body_routes): body holds only its
+  // first bytes, body_size is what came.
+  bool body_truncated = false;
+  uint64_t body_size = 0;
   std::string remote_address;
 
   std::optional<std::string> header(std::string_view name) const;

@@ -3,6 +3,7 @@
 // <utility> must precede the Asio coroutine headers with g++ 12 (std::exchange).
 #include <utility>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "core/log.h"
+#include "http/capped_body.h"
 #include "http/metrics.h"
 
 namespace redress::http {
@@ -34,9 +36,9 @@ using tcp = asio::ip::tcp;
 
 using Executor = asio::use_awaitable_t<>::executor_with_default<asio::any_io_executor>;
 using Stream = beast::tcp_stream::rebind_executor<Executor>::other;
-using BeastRequest = bhttp::request<bhttp::string_body>;
+using BeastRequest = bhttp::request<CappedBody>;
 using BeastResponse = bhttp::response<bhttp::string_body>;
-using Parser = bhttp::request_parser<bhttp::string_body>;
+using Parser = bhttp::request_parser<CappedBody>;
 
 Response error_response(int status, std::string_view code, std::string_view message) {
   nlohmann::json body = {{"error", {{"code", code}, {"message", message}}}};
@@ -120,7 +122,9 @@ Request from_beast(BeastRequest& in, const std::string& remote_address) {
     // A repeated field means the comma-joined list (RFC 9110 5.3); Cookie joins with "; ".
     if (!inserted) it->second += (field.name() == bhttp::field::cookie ? "; " : ", ") + std::string(field.value());
   }
-  out.body = std::move(in.body());
+  out.body_size = in.body().received;
+  out.body_truncated = in.body().over;
+  out.body = std::move(in.body().data);
   out.remote_address = remote_address;
   return out;
 }
@@ -143,14 +147,21 @@ asio::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buff
     if (!beast::iequals(value, "chunked") || parser.get().count(bhttp::field::transfer_encoding) > 1)
       co_return bhttp::error::bad_transfer_encoding;
   }
-  // Whole mails arrive on a few routes; everything else keeps the small limit.
+  // Whole mails arrive on a few routes; everything else keeps the small limit. Beast has
+  // already checked Content-Length against the limit the header was read with (the largest
+  // of all); here it is checked against the route's.
   const std::string_view target = parser.get().target();
-  for (const auto& [prefix, limit] : options.large_body_routes) {
+  uint64_t limit = options.max_body_bytes;
+  for (const auto& [prefix, route_limit] : options.large_body_routes) {
     if (target.starts_with(prefix)) {
-      parser.body_limit(limit);
+      limit = std::max(options.large_body_ceiling, route_limit);
+      parser.get().body().keep = route_limit;
+      parser.get().body().head = options.kept_head_bytes;
       break;
     }
   }
+  if (auto length = parser.content_length(); length && *length > limit) co_return bhttp::error::body_limit;
+  parser.body_limit(limit);
   if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
     bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_, 11};
     co_await bhttp::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, ec));
@@ -257,12 +268,16 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connecti
   const auto remote = stream.socket().remote_endpoint(ec);
   const std::string remote_address = ec ? "" : remote.address().to_string();
   beast::flat_buffer buffer;
+  // While the header is read: the largest body any route takes (see read_request).
+  uint64_t header_body_limit = options.max_body_bytes;
+  for (const auto& [prefix, route_limit] : options.large_body_routes)
+    header_body_limit = std::max({header_body_limit, route_limit, options.large_body_ceiling});
   for (;;) {
     connection->between_requests = true;
     if (stopping) break;
     Parser parser;
     parser.header_limit(options.max_header_bytes);
-    parser.body_limit(options.max_body_bytes);
+    parser.body_limit(header_body_limit);
     stream.expires_after(options.read_timeout);
     ec = co_await read_request(stream, buffer, parser, options);
     connection->between_requests = false;

@@ -105,7 +105,7 @@ struct Label {
 
 // How an arrow runs. Going back to an earlier column, it follows a lane of its own above
 // or under the boxes, on the side where it crosses fewer of them.
-enum class Route { kLoop, kForward, kWithin, kBackOver, kBackUnder };
+enum class EdgeRoute { kLoop, kForward, kWithin, kBackOver, kBackUnder };
 
 class Layout {
  public:
@@ -138,18 +138,18 @@ class Layout {
     for (const auto& e : edges_) {
       const Box& s = box(e.from);
       const Box& t = box(e.to);
-      Route r = &s == &t               ? Route::kLoop
-                : t.column > s.column  ? Route::kForward
-                : t.column == s.column ? Route::kWithin
-                                       : Route::kBackUnder;
+      EdgeRoute r = &s == &t               ? EdgeRoute::kLoop
+                : t.column > s.column  ? EdgeRoute::kForward
+                : t.column == s.column ? EdgeRoute::kWithin
+                                       : EdgeRoute::kBackUnder;
       int lane = 0;
-      loops_ = loops_ || r == Route::kLoop;
-      if (r == Route::kForward) gap_ = std::max(gap_, std::min(280, widest(e.labels) + 36));
-      if (r == Route::kBackUnder) {
+      loops_ = loops_ || r == EdgeRoute::kLoop;
+      if (r == EdgeRoute::kForward) gap_ = std::max(gap_, std::min(280, widest(e.labels) + 36));
+      if (r == EdgeRoute::kBackUnder) {
         const int over = (s.row > 0) + (t.row > 0);
         const int under = (s.row + 1 < rows[s.column]) + (t.row + 1 < rows[t.column]);
-        if (over < under) r = Route::kBackOver;
-        lane = ++(r == Route::kBackOver ? lanes_over_ : lanes_under_);
+        if (over < under) r = EdgeRoute::kBackOver;
+        lane = ++(r == EdgeRoute::kBackOver ? lanes_over_ : lanes_under_);
       }
       routes_.push_back({r, lane});
     }
@@ -177,14 +177,14 @@ class Layout {
       std::string d;
       Label l{0, 0, "middle", widest(e.labels), lines};
       switch (route) {
-        case Route::kLoop: {  // on the box's top right
+        case EdgeRoute::kLoop: {  // on the box's top right
           const int a = s.x + s.w - 44, b = s.x + s.w - 12, top = s.y - 34;
           d = "M" + pt(a, s.y) + " C" + pt(a, top) + " " + pt(b, top) + " " + pt(b, s.y);
           l.x = (a + b) / 2;
           l.y = top - 4 - (lines - 1) * kLabelHeight;
           break;
         }
-        case Route::kForward: {  // right side to left side; the label in the first gap, over the curve
+        case EdgeRoute::kForward: {  // right side to left side; the label in the first gap, over the curve
           const int sx = s.x + s.w, sy = s.y + kBoxHeight / 2, ex = t.x, ey = t.y + kBoxHeight / 2;
           const int c1 = sx + gap_ / 2, c2 = ex - gap_ / 2;
           d = "M" + pt(sx, sy) + " C" + pt(c1, sy) + " " + pt(c2, ey) + " " + pt(ex, ey);
@@ -192,7 +192,7 @@ class Layout {
           l.y = static_cast<int>(std::lround(curve_y_at(sx, sy, c1, c2, ex, ey, l.x))) - 6 - (lines - 1) * kLabelHeight;
           break;
         }
-        case Route::kWithin: {  // straight down (left of the middle) or up (right of it)
+        case EdgeRoute::kWithin: {  // straight down (left of the middle) or up (right of it)
           const bool down = t.row > s.row;
           const int x = s.cx() + (down ? -20 : 20);
           const int y1 = down ? s.y + kBoxHeight : s.y, y2 = down ? t.y : t.y + kBoxHeight;
@@ -201,9 +201,9 @@ class Layout {
                lines};
           break;
         }
-        case Route::kBackOver:
-        case Route::kBackUnder: {  // out of the source, along its lane, into the target
-          const bool over = route == Route::kBackOver;
+        case EdgeRoute::kBackOver:
+        case EdgeRoute::kBackUnder: {  // out of the source, along its lane, into the target
+          const bool over = route == EdgeRoute::kBackOver;
           const int y = over ? first_row - kLoopRoom - (lane - 1) * kLaneGap : bottom + lane * kLaneGap - 10;
           const int sx = s.cx() + 2 + 6 * lane, ex = t.cx() - 2 - 6 * lane;
           const int sy = over ? s.y : s.y + kBoxHeight, ey = over ? t.y : t.y + kBoxHeight;
@@ -298,7 +298,7 @@ class Layout {
   }
 
   std::vector<Edge> edges_;
-  std::vector<std::pair<Route, int>> routes_;  // per edge: how, and its lane when going back
+  std::vector<std::pair<EdgeRoute, int>> routes_;  // per edge: how, and its lane when going back
   std::vector<Box> boxes_;
   std::vector<int> widths_;
   std::vector<Label> labels_;

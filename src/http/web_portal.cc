@@ -57,6 +57,7 @@ Result<Response> request_page(WebCall& call, nlohmann::json extra, int status = 
     add_times(m, {"created_at"});
     m["mine"] = m["author"].is_object() && m["author"].value("type", "") == "user" &&
                 m["author"].value("id", 0) == call.user.value("id", -1);
+    add_files(call, m);
   }
   nlohmann::json v = {{"ticket", t}, {"thread", thread}, {"nav", "portal"},
                       {"title", t.value("number", "") + " · " + t.value("subject", "")},

@@ -1,9 +1,13 @@
 #include "http/web_support.h"
 
+#include <algorithm>
 #include <set>
+
+#include <fmt/format.h>
 
 #include "core/embedded.h"
 #include "core/json_parse.h"
+#include "http/file_response.h"
 #include "http/pages.h"
 #include "http/web_pages.h"
 #include "notify/templates.h"
@@ -275,6 +279,54 @@ void add_times(nlohmann::json& item, std::initializer_list<const char*> keys) {
   for (const char* k : keys) {
     if (item.contains(k)) item[std::string(k) + "_text"] = format_when(item[k]);
   }
+}
+
+std::string size_text(const WebCall& call, int64_t bytes) {
+  auto with_n = [&](const std::string& key, const std::string& n) {
+    std::string words = call.say(key);
+    if (auto at = words.find("{n}"); at != std::string::npos) words.replace(at, 3, n);
+    return words;
+  };
+  if (bytes < 1000) return with_n("size_bytes", std::to_string(bytes));
+  // One decimal below 10 (1.2 MB), none above (340 KB); French writes the decimal comma.
+  auto scaled = [&](double v) {
+    std::string text = v < 10 ? fmt::format("{:.1f}", v) : fmt::format("{:.0f}", v);
+    if (call.lang == "fr") std::replace(text.begin(), text.end(), '.', ',');
+    return text;
+  };
+  if (bytes < 1000 * 1000) return with_n("size_kb", scaled(static_cast<double>(bytes) / 1000));
+  return with_n("size_mb", scaled(static_cast<double>(bytes) / (1000 * 1000)));
+}
+
+void add_files(const WebCall& call, nlohmann::json& message) {
+  nlohmann::json files = nlohmann::json::array();
+  const nlohmann::json* attachments = message.contains("attachments") ? &message["attachments"] : nullptr;
+  if (attachments && attachments->is_array()) {
+    for (const auto& a : *attachments) {
+      const std::string type = a.value("content_type", "");
+      const std::string url = "/api/v1/attachments/" + std::to_string(a.value("id", int64_t{0}));
+      const bool image = may_show_inline(type) && type.starts_with("image/");
+      nlohmann::json f = {{"name", a.value("filename", "").empty() ? call.say("files") : a.value("filename", "")},
+                          {"size_text", size_text(call, a.value("size", int64_t{0}))},
+                          {"kind", image ? "image" : type == "application/pdf" ? "pdf" : type.starts_with("text/") ? "text" : "other"},
+                          {"dropped", a.value("dropped", false)},
+                          {"url", url}};
+      if (may_show_inline(type)) f["open_url"] = url + "?disposition=inline";
+      if (image) f["thumb"] = url + "?disposition=inline";
+      // An image the mail's HTML shows itself (cid:) is shown there, through the same door.
+      const std::string cid = a.contains("content_id") && a["content_id"].is_string() ? a["content_id"].get<std::string>() : "";
+      if (!cid.empty() && image && message.contains("html") && message["html"].is_string()) {
+        std::string html = message["html"].get<std::string>();
+        const std::string ref = "cid:" + cid;
+        for (size_t at = html.find(ref); at != std::string::npos; at = html.find(ref, at + url.size()))
+          html.replace(at, ref.size(), url + "?disposition=inline");
+        message["html"] = html;
+      }
+      files.push_back(std::move(f));
+    }
+  }
+  message["has_files"] = !files.empty();
+  message["files"] = std::move(files);
 }
 
 }  // namespace redress::http

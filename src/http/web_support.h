@@ -96,4 +96,11 @@ std::string channel_label(const WebCall& call, const std::string& channel);
 std::string format_when(const nlohmann::json& rfc3339);  // "2026-11-23 14:05" (UTC), "" for null
 void add_times(nlohmann::json& item, std::initializer_list<const char*> keys);  // key_text beside each
 
+// A thread message's files as the pages show them (files, has_files: name, size in the
+// page's words, a kind for the icon, the download link, a thumbnail link for images), and
+// its mail HTML's cid: images pointed at the same endpoint.
+void add_files(const WebCall& call, nlohmann::json& message);
+// "1.2 MB" / "1,2 Mo": a size in the page's language.
+std::string size_text(const WebCall& call, int64_t bytes);
+
 }  // namespace redress::http

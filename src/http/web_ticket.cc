@@ -40,6 +40,7 @@ nlohmann::json thread_of(const WebCall& call) {
     m["kind_label"] = call.say("kind_" + kind);
     m["has_html"] = m["html"].is_string() && !m["html"].get<std::string>().empty();
     if (m.contains("delivery") && m["delivery"].is_object()) m["delivery_label"] = call.say("delivery_" + m["delivery"].value("status", ""));
+    add_files(call, m);
   }
   return items;
 }

@@ -1,17 +1,27 @@
 #include "mail/charset.h"
 
 #include <iconv.h>
+#include <uchardet/uchardet.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 namespace redress::mail {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// ISO-2022-JP as Microsoft and Japanese mobile mailers write it (CP50220/50221, also called
+// ISO-2022-JP-MS): JIS X 0208 plus the NEC and IBM extensions (circled numbers such as ①,
+// roman numerals, the unit signs) and half-width katakana. glibc's ISO-2022-JP refuses
+// the extensions; its EUC-JP-MS has them all, and ISO-2022-JP maps onto EUC-JP byte for
+// byte (iso2022jp_as_eucjp). Not a name iconv knows: convert() and converts_cleanly()
+// read it so.
+constexpr std::string_view kIso2022JpMs = "ISO-2022-JP-MS";
 
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -54,6 +64,8 @@ constexpr Alias kAliases[] = {
     {"utf8", "UTF-8"},                 {"unicode-1-1-utf-8", "UTF-8"}, {"unicode-1-1-utf-7", "UTF-7"},
     {"iso-8859-8-i", "ISO-8859-8"},    {"x-mac-roman", "MACINTOSH"},   {"x-mac-cyrillic", "MAC-CYRILLIC"},
     {"x-cp1250", "WINDOWS-1250"},      {"x-cp1251", "WINDOWS-1251"},   {"x-cp1252", "WINDOWS-1252"},
+    {"cp50220", kIso2022JpMs},         {"cp50221", kIso2022JpMs},      {"cp50222", kIso2022JpMs},
+    {"iso-2022-jp-ms", kIso2022JpMs},  {"x-iso-2022-jp-ms", kIso2022JpMs},
 };
 
 bool iconv_knows(const std::string& name) {
@@ -103,6 +115,66 @@ size_t plain_ascii_prefix(std::string_view bytes) {
   return i;
 }
 
+// ISO-2022-JP text re-encoded as EUC-JP: each JIS X 0208 pair with its high bits set,
+// JIS X 0212 behind SS3, half-width katakana (ESC ( I, SO/SI, or raw 8-bit as CP50220
+// writers leave them) behind SS2. nullopt for what is not ISO-2022-JP (another ISO-2022
+// set such as ESC $ A, or stray 8-bit bytes).
+std::optional<std::string> iso2022jp_as_eucjp(std::string_view bytes) {
+  enum class Set { kAscii, kKatakana, kJis0208, kJis0212 };
+  Set set = Set::kAscii;
+  bool shifted_out = false;  // SO: half-width katakana until SI
+  std::string out;
+  out.reserve(bytes.size());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (c == 0x1B) {
+      const std::string_view rest = bytes.substr(i + 1, 3);
+      if (rest.starts_with("(B") || rest.starts_with("(J")) {
+        set = Set::kAscii, i += 2;
+      } else if (rest.starts_with("(I")) {
+        set = Set::kKatakana, i += 2;
+      } else if (rest.starts_with("$@") || rest.starts_with("$B")) {
+        set = Set::kJis0208, i += 2;
+      } else if (rest.starts_with("$(B") || rest.starts_with("$(Q")) {
+        set = Set::kJis0208, i += 3;
+      } else if (rest.starts_with("$(D")) {
+        set = Set::kJis0212, i += 3;
+      } else {
+        return std::nullopt;
+      }
+      continue;
+    }
+    if (c == 0x0E) { shifted_out = true; continue; }
+    if (c == 0x0F) { shifted_out = false; continue; }
+    if (c >= 0xA1 && c <= 0xDF) {  // 8-bit half-width katakana
+      out += '\x8E';
+      out += static_cast<char>(c);
+      continue;
+    }
+    if (c >= 0x80) return std::nullopt;
+    if (c == '\r' || c == '\n' || c < 0x21 || c == 0x7F) {  // controls and space stand for themselves
+      out += static_cast<char>(c);
+      continue;
+    }
+    if (shifted_out || set == Set::kKatakana) {
+      if (c > 0x5F) return std::nullopt;
+      out += '\x8E';
+      out += static_cast<char>(c | 0x80);
+    } else if (set == Set::kJis0208 || set == Set::kJis0212) {
+      if (i + 1 >= bytes.size()) return std::nullopt;
+      const auto d = static_cast<unsigned char>(bytes[i + 1]);
+      if (d < 0x21 || d > 0x7E) return std::nullopt;
+      if (set == Set::kJis0212) out += '\x8F';
+      out += static_cast<char>(c | 0x80);
+      out += static_cast<char>(d | 0x80);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 std::string iconv_to_utf8(std::string_view bytes, const std::string& from) {
   iconv_t cd = iconv_open("UTF-8", from.c_str());
   if (cd == reinterpret_cast<iconv_t>(-1)) return make_valid_utf8(bytes);
@@ -144,6 +216,10 @@ bool has_8bit(std::string_view bytes) {
 
 // iconv reads every byte of `bytes` as `charset` without an error.
 bool converts_cleanly(std::string_view bytes, const std::string& charset) {
+  if (charset == kIso2022JpMs) {
+    auto euc = iso2022jp_as_eucjp(bytes);
+    return euc && converts_cleanly(*euc, "EUC-JP-MS");
+  }
   iconv_t cd = iconv_open("UTF-8", charset.c_str());
   if (cd == reinterpret_cast<iconv_t>(-1)) return false;
   char* in = const_cast<char*>(bytes.data());
@@ -181,9 +257,53 @@ bool mostly_utf8(std::string_view bytes, bool labelled_utf8) {
 
 // Charsets senders confuse with each other: a label from the family may name a sibling.
 std::vector<std::string> siblings(const std::string& charset) {
-  if (charset == "CP932" || charset == "EUC-JP" || charset.starts_with("ISO-2022-JP"))
-    return {"CP932", "EUC-JP", "ISO-2022-JP"};
+  // An ISO-2022-JP label is 7-bit text that CP932 and EUC-JP would read "cleanly" as ASCII,
+  // escapes and all: its own family comes first.
+  if (charset.starts_with("ISO-2022-JP")) return {std::string(kIso2022JpMs), "ISO-2022-JP-3", "CP932", "EUC-JP"};
+  if (charset == "CP932" || charset == "EUC-JP") return {"CP932", "EUC-JP", "EUC-JP-MS", "ISO-2022-JP"};
   return {};
+}
+
+// What uchardet (Mozilla's universal charset detector, as Debian ships it) makes of the
+// bytes, as an iconv name; "" when it cannot tell, or sees only ASCII. The first 64 KiB
+// say enough.
+std::string detected_charset(std::string_view bytes) {
+  uchardet_t detector = uchardet_new();
+  if (!detector) return {};
+  const size_t n = std::min<size_t>(bytes.size(), 64 << 10);
+  std::string name;
+  if (uchardet_handle_data(detector, bytes.data(), n) == 0) {
+    uchardet_data_end(detector);
+    if (const char* found = uchardet_get_charset(detector); found && *found) name = found;
+  }
+  uchardet_delete(detector);
+  std::string resolved = name.empty() ? std::string() : resolve_charset(name);
+  return resolved == "UTF-8" || resolved == "ASCII" ? std::string() : resolved;
+}
+
+bool is_multibyte(const std::string& charset);  // below, with the encoded words
+
+// More 8-bit bytes than ASCII letters: text in another script (Cyrillic, Chinese), where
+// Latin text ("Grüße aus München") has a few accented letters among many plain ones.
+// Detectors read a handful of accented Latin letters as anything; this is when to ask one.
+bool mostly_8bit_letters(std::string_view bytes) {
+  size_t high = 0, ascii_letters = 0;
+  for (char ch : bytes.substr(0, 64 << 10)) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) ++high;
+    else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ++ascii_letters;
+  }
+  return high > ascii_letters;
+}
+
+// A charset for a script other than the Latin alphabet (multi-byte ones included).
+bool is_other_script(const std::string& charset) {
+  static constexpr std::string_view kOthers[] = {
+      "KOI8-R",      "KOI8-U",       "WINDOWS-1251", "ISO-8859-5",   "IBM866",     "MAC-CYRILLIC", "ISO-8859-7",
+      "WINDOWS-1253", "ISO-8859-8",  "WINDOWS-1255", "ISO-8859-6",   "WINDOWS-1256", "TIS-620",    "WINDOWS-874"};
+  for (auto c : kOthers)
+    if (charset == c) return true;
+  return is_multibyte(charset);
 }
 
 // Which charset to read `bytes` with, given the label they came with (lower-cased).
@@ -192,6 +312,13 @@ std::string choose_charset(const std::string& label, std::string_view bytes,
   std::string declared = is_guess_label(label) ? std::string() : resolve_charset(label);
   if (!has_8bit(bytes) && (declared.empty() || declared == "UTF-8")) return "UTF-8";
   if (!declared.empty()) {
+    // Latin-1 reads any byte, so a Latin-1 label never "fails": misconfigured mailers put
+    // it on Cyrillic, Greek or Chinese text too. A detector sure of another script wins.
+    if (declared == "WINDOWS-1252" && mostly_8bit_letters(bytes) && !is_valid_utf8(bytes)) {
+      if (std::string guessed = detected_charset(bytes);
+          !guessed.empty() && is_other_script(guessed) && converts_cleanly(bytes, guessed))
+        return guessed;
+    }
     if (declared == "UTF-8" ? is_valid_utf8(bytes) : converts_cleanly(bytes, declared)) return declared;
     for (const std::string& sibling : siblings(declared))
       if (sibling != declared && converts_cleanly(bytes, sibling)) return sibling;
@@ -202,6 +329,13 @@ std::string choose_charset(const std::string& label, std::string_view bytes,
   // Mostly UTF-8 with some stray bytes: UTF-8 text with a latin-1 piece pasted in (a
   // footer, a quoted mail), whatever the label says.
   if (mostly_utf8(bytes, declared == "UTF-8")) return "UTF-8";
+  // No label, or one its bytes belie: what a charset detector reads in them (GB2312 sent
+  // without a label), when that is another script than Latin, the text is mostly in it,
+  // and it reads every byte. A Latin guess is no better than windows-1252 below.
+  if (std::string guessed = detected_charset(bytes);
+      !guessed.empty() && guessed != declared && is_other_script(guessed) && mostly_8bit_letters(bytes) &&
+      converts_cleanly(bytes, guessed))
+    return guessed;
   if (!declared.empty() && declared != "UTF-8") return declared;
   return "WINDOWS-1252";
 }
@@ -244,6 +378,10 @@ std::string utf8_with_stray_bytes(std::string_view bytes) {
 }
 
 std::string convert(std::string_view bytes, const std::string& charset) {
+  if (charset == kIso2022JpMs) {
+    if (auto euc = iso2022jp_as_eucjp(bytes)) return iconv_to_utf8(*euc, "EUC-JP-MS");
+    return iconv_to_utf8(bytes, "ISO-2022-JP");
+  }
   return charset == "UTF-8" ? utf8_with_stray_bytes(bytes) : iconv_to_utf8(bytes, charset);
 }
 

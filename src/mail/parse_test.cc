@@ -206,6 +206,38 @@ TEST(ParseMailTest, UnknownCharsetAndInvalidBytesGiveValidUtf8) {
   EXPECT_EQ(invalid.text, "\xC3\xA4 ok \xC3\xBF!\n");  // the stray byte read as windows-1252, NUL dropped
 }
 
+// Issue 17: Microsoft's ISO-2022-JP (CP50220) writes the NEC extensions (circled numbers)
+// that strict ISO-2022-JP lacks; the body came out as its raw escape bytes.
+TEST(ParseMailTest, Iso2022JpWithVendorExtensionsAndHalfWidthKatakana) {
+  // 日本 (JIS X 0208), ① (NEC row 13), ｱ (half-width katakana, ESC ( I).
+  ParsedMail mail = parsed(
+      "From: a@example.com\nContent-Type: text/plain; charset=iso-2022-jp\n\n"
+      "\x1b$BF|K\\-!\x1b(B \x1b(I1\x1b(B ok\n");
+  EXPECT_EQ(mail.text, "\xE6\x97\xA5\xE6\x9C\xAC\xE2\x91\xA0 \xEF\xBD\xB1 ok\n");
+  EXPECT_EQ(mail.text.find('\x1b'), std::string::npos);
+  // The same in an encoded-word subject.
+  EXPECT_EQ(subject_of("=?ISO-2022-JP?B?GyRCLSEbKEI=?="), "\xE2\x91\xA0");
+}
+
+// Issue 17: 8-bit text sent without any charset was read as latin-1; a detector
+// (uchardet) reads what it is before windows-1252 is assumed.
+TEST(ParseMailTest, UnlabelledOrMislabelledEightBitTextIsDetected) {
+  ParsedMail gb = parsed("From: a@example.com\nContent-Type: text/plain\n\n\xC4\xFA\xBA\xC3\xA3\xAC\xCE\xD2\xB5\xC4\xB6\xA9\xB5\xA5\xD2\xBB\xD6\xB1\xC3\xBB\xD3\xD0\xB5\xBD\xB4\xEF\xA3\xAC\xD2\xD1\xBE\xAD\xB5\xC8\xC1\xCB\xC8\xFD\xB8\xF6\xD0\xC7\xC6\xDA\xA1\xA3\xC7\xEB\xBE\xA1\xBF\xEC\xB4\xA6\xC0\xED\xB2\xA2\xB8\xF8\xCE\xD2\xCD\xCB\xBF\xEE\xA1\xA3\xD0\xBB\xD0\xBB\xA3\xA1\n");
+  EXPECT_EQ(gb.text, "您好，我的订单一直没有到达，已经等了三个星期。请尽快处理并给我退款。谢谢！\n");
+  ParsedMail koi = parsed("From: a@example.com\nContent-Type: text/plain; charset=iso-8859-1\n\n\xF0\xD2\xC9\xD7\xC5\xD4, \xCD\xCF\xCA \xDA\xC1\xCB\xC1\xDA \xD4\xC1\xCB \xC9 \xCE\xC5 \xD0\xD2\xC9\xDB\xA3\xCC. \xF1 \xD6\xC4\xD5 \xD5\xD6\xC5 \xD4\xD2\xC9 \xCE\xC5\xC4\xC5\xCC\xC9, \xD7\xC5\xD2\xCE\xC9\xD4\xC5 \xC4\xC5\xCE\xD8\xC7\xC9, \xD0\xCF\xD6\xC1\xCC\xD5\xCA\xD3\xD4\xC1.\n");
+  EXPECT_EQ(koi.text, "Привет, мой заказ так и не пришёл. Я жду уже три недели, верните деньги, пожалуйста.\n");
+  // Western text stays as it was read before.
+  ParsedMail latin = parsed("From: a@example.com\nContent-Type: text/plain\n\nCaf\xE9 cr\xE8me br\xFBl\xE9" "e, d\xE9j\xE0 pay\xE9" "e.\n");
+  EXPECT_EQ(latin.text, "Café crème brûlée, déjà payée.\n");
+}
+
+TEST(ParseMailTest, LongSubjectIsKeptWhole) {
+  std::string words;
+  for (int i = 0; words.size() < 1500; ++i) words += "word" + std::to_string(i) + " ";
+  words.pop_back();
+  EXPECT_EQ(subject_of(words), words);
+}
+
 TEST(ParseMailTest, FormatFlowedIsUnwrapped) {
   ParsedMail mail = parsed(
       "From: a@example.com\nContent-Type: text/plain; format=flowed\n\nThis is \nflowed.\n> quoted \n> more\n-- \nsig\n");

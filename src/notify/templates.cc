@@ -1,6 +1,7 @@
 #include "notify/templates.h"
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <sstream>
 
@@ -168,6 +169,26 @@ Result<std::string> MailTemplates::source(const std::string& name, const std::st
   }
   if (auto shipped = embedded_file("templates/mail/" + file)) return std::string(*shipped);
   return fail(Error::not_found("mail template " + file));
+}
+
+std::vector<std::string> MailTemplates::languages_of(const std::string& name) const {
+  std::set<std::string> found;
+  // "<name>.<lang>.txt": the part between the name and the extension.
+  auto language_in = [&](std::string_view file) -> std::string {
+    if (!file.starts_with(name + ".") || !file.ends_with(".txt")) return "";
+    std::string lang(file.substr(name.size() + 1, file.size() - name.size() - 5));
+    return safe_part(lang) && lang.find('.') == std::string::npos ? lang : "";
+  };
+  for (const auto& f : embedded_files_under("templates/mail/")) {
+    if (auto lang = language_in(f.path.substr(f.path.rfind('/') + 1)); !lang.empty()) found.insert(lang);
+  }
+  if (!override_dir_.empty()) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(override_dir_, ec)) {
+      if (auto lang = language_in(entry.path().filename().string()); !lang.empty()) found.insert(lang);
+    }
+  }
+  return {found.begin(), found.end()};
 }
 
 Result<RenderedMail> MailTemplates::render(const std::string& name, const std::string& language,

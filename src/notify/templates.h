@@ -29,6 +29,10 @@ class MailTemplates {
   // (no Subject line, a mustache syntax error).
   Result<RenderedMail> render(const std::string& name, const std::string& language, const nlohmann::json& values) const;
 
+  // The languages a template exists in (shipped or in the override directory), sorted:
+  // what a desk can write to a customer in.
+  std::vector<std::string> languages_of(const std::string& name) const;
+
   // One line of mustache rendered as subjects are (the routing table's subject override);
   // what names it in errors.
   static Result<std::string> render_subject(const std::string& text, const nlohmann::json& values,

@@ -5,6 +5,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "domain/validation.h"
+#include "mail/language.h"
 #include "mail/loop_guard.h"
 #include "mail/threading.h"
 #include "service/acknowledgement_service.h"
@@ -35,6 +36,14 @@ Error rejected(std::string code, std::string message) {
   return e;
 }
 
+// What is kept of a mail too large to take (its header, and the start of its text).
+constexpr size_t kKeptHeadBytes = 256 << 10;
+
+std::string too_large_message(uint64_t size, int64_t limit) {
+  return fmt::format("the mail has {} bytes; at most {} (mail.max_message_bytes) are taken; its first {} KiB are kept",
+                     size, limit, kKeptHeadBytes >> 10);
+}
+
 // Cut at a UTF-8 character boundary.
 std::string clip(const std::string& s, size_t limit) {
   if (s.size() <= limit) return s;
@@ -52,9 +61,28 @@ std::string dedupe_key_of(const mail::ParsedMail& m) {
   return "hash:" + crypto::sha256_hex(from + "\n" + date + "\n" + m.subject + "\n" + m.text);
 }
 
-std::string language_of(const mail::ParsedMail& m) {
+std::string content_language_of(const mail::ParsedMail& m) {
   std::string primary = domain::lower_ascii(m.content_language.substr(0, m.content_language.find_first_of("-_,; ")));
   return domain::is_language_tag(primary) ? primary : "";
+}
+
+struct ChosenLanguage {
+  std::string code;
+  nlohmann::json why;  // recorded on the mail's routing detail
+};
+
+// A new customer's language, which every mail to them is written in (seed 000): what the
+// mail says it is in (Content-Language), else what its text is written in among the
+// languages the desk writes (those of the acknowledgement template), else the mailbox's,
+// else English.
+ChosenLanguage language_for_new_contact(const MailConfig& cfg, const MailboxSettings* box, const mail::ParsedMail& m) {
+  if (auto declared = content_language_of(m); !declared.empty())
+    return {declared, {{"language", declared}, {"from", "content_language"}}};
+  const auto desk = cfg.templates.languages_of("acknowledgement");
+  if (auto found = mail::detect_language(m.subject + "\n" + m.text, desk))
+    return {found->code, {{"language", found->code}, {"from", "text"}, {"percent", found->percent}}};
+  if (box && !box->language.empty()) return {box->language, {{"language", box->language}, {"from", "mailbox"}}};
+  return {"en", {{"language", "en"}, {"from", "default"}}};
 }
 
 struct Routed {
@@ -68,7 +96,7 @@ struct Routed {
 std::string content_fingerprint(const mail::ParsedMail& m) {
   std::string s = m.from ? m.from->email : "";
   s += '\n' + (m.date ? std::to_string(to_micros(*m.date)) : std::string()) + '\n' + m.subject + '\n' + m.text;
-  for (const auto& a : m.attachments) s += '\n' + a.filename + ' ' + std::to_string(a.size) + ' ' + crypto::sha256_hex(a.data);
+  for (const auto& a : m.attachments) s += '\n' + a.filename + ' ' + std::to_string(a.size) + ' ' + a.sha256;
   return crypto::sha256_hex(s);
 }
 
@@ -159,6 +187,16 @@ Result<IntakeResult> MailIntakeService::ingest(const std::string& raw, const Int
   return fail(std::move(why));
 }
 
+Error MailIntakeService::refuse_too_large(const std::string& head, uint64_t size, const IntakeOptions& options) {
+  if (!ctx_.mail) return Error::internal("mail is not configured");
+  Error why = rejected("too_large", too_large_message(size, ctx_.mail->settings.max_message_bytes));
+  auto kept = ctx_.db.transact_value<store::FailedMail>(
+      store::TxMode::kWrite, [&](Connection& c) { return keep_failed(c, head, options, why); });
+  if (!kept) return kept.error();
+  why.fields["failed_mail"] = std::to_string(kept->id);
+  return why;
+}
+
 Result<store::FailedMail> MailIntakeService::keep_failed(Connection& c, const std::string& raw,
                                                          const IntakeOptions& options, const Error& why) {
   const TimePoint now = ctx_.clock.now();
@@ -169,7 +207,10 @@ Result<store::FailedMail> MailIntakeService::keep_failed(Connection& c, const st
   auto code = why.fields.find("mail");
   f.reason = code != why.fields.end() ? code->second : "rejected";
   f.detail = why.message;
-  f.raw_sha256 = REDRESS_TRY(mails.put_blob(raw, now));
+  // Of a mail too large to take, its beginning is trace enough (who sent it, when, about
+  // what): storing all of it would be taking it after all.
+  const bool too_large = f.reason == "too_large";
+  f.raw_sha256 = REDRESS_TRY(mails.put_blob(too_large ? raw.substr(0, std::min(raw.size(), kKeptHeadBytes)) : raw, now));
   f.status = "failed";
   f.created_at = f.updated_at = now;
   auto kept = REDRESS_TRY(mails.add_failed(f));
@@ -185,11 +226,12 @@ Result<IntakeResult> MailIntakeService::ingest_in(Connection& c, const std::stri
   const MailConfig& cfg = *ctx_.mail;
   const TimePoint now = ctx_.clock.now();
   if (static_cast<int64_t>(raw.size()) > cfg.settings.max_message_bytes)
-    return fail(rejected("too_large", fmt::format("the mail has {} bytes; at most {} are taken", raw.size(),
-                                                  cfg.settings.max_message_bytes)));
+    return fail(rejected("too_large", too_large_message(raw.size(), cfg.settings.max_message_bytes)));
   auto parsed = mail::parse_mail(raw);
   if (!parsed) return fail(rejected("unparseable", "not a mail: " + parsed.error().message));
-  const mail::ParsedMail& m = *parsed;
+  // Not const: each attachment's bytes are let go once stored (a large mail's files would
+  // otherwise be held twice while the mail itself is stored).
+  mail::ParsedMail& m = *parsed;
 
   store::MailStore mails(c);
   IntakeResult result;
@@ -294,17 +336,25 @@ Result<IntakeResult> MailIntakeService::ingest_in(Connection& c, const std::stri
 
   domain::Ticket t;
   bool created = false;
+  nlohmann::json new_contact_language;  // why a new contact got its language
+  std::optional<size_t> subject_cut_from;  // characters of a subject too long to keep whole
   if (!routed.ticket) {
     const MailboxSettings* box = cfg.mailbox(options.mailbox);
     NewTicket nt;
     nt.workflow = cfg.workflow_for(box);
-    nt.subject = m.subject.empty() ? "(no subject)" : clip(m.subject, 500);
+    // Whole, as the ticket takes it (2,000 characters): a longer one is noted as cut.
+    nt.subject = m.subject.empty() ? "(no subject)" : domain::first_code_points(m.subject, 2000);
+    if (nt.subject.size() < m.subject.size()) subject_cut_from = domain::code_points(m.subject);
     nt.description = clip(m.text, kMaxDescription);
     nt.channel = "mail";
     ContactInput main;
     main.email = sender;
     main.name = m.from->name.empty() ? sender.substr(0, sender.find('@')) : m.from->name;
-    if (auto lang = language_of(m); !lang.empty()) main.language = lang;
+    if (!author) {
+      auto chosen = language_for_new_contact(cfg, box, m);
+      main.language = chosen.code;
+      new_contact_language = std::move(chosen.why);
+    }
     main.main = true;
     nt.contacts.push_back(main);
     auto detail = TicketService(ctx_).create_in(c, system, nt);
@@ -329,10 +379,11 @@ Result<IntakeResult> MailIntakeService::ingest_in(Connection& c, const std::stri
   if (!m.html.empty()) msg.html = m.html;
   msg.created_at = now;
   msg = REDRESS_TRY(tickets.add_message(msg));
-  for (const auto& a : m.attachments) {
+  for (auto& a : m.attachments) {
     store::AttachmentRecord rec;
     rec.message_id = msg.id;
     if (!a.dropped) rec.blob_sha256 = REDRESS_TRY(mails.put_blob(a.data, now));
+    std::string().swap(a.data);
     rec.filename = a.filename;
     rec.content_type = a.content_type;
     rec.content_id = a.content_id;
@@ -348,6 +399,8 @@ Result<IntakeResult> MailIntakeService::ingest_in(Connection& c, const std::stri
   record.routing_detail = routed.detail;
   if (!automated.empty()) record.routing_detail["automated"] = automated;
   if (reused_id_of) record.routing_detail["message_id_reused_from_mail"] = *reused_id_of;
+  if (!new_contact_language.is_null()) record.routing_detail["contact_language"] = new_contact_language;
+  if (subject_cut_from) record.routing_detail["subject_cut"] = {{"characters", *subject_cut_from}, {"kept", 2000}};
 
   if (!created) {
     const workflow::WorkflowDef* wf = ctx_.workflows.find(t.workflow);
@@ -438,6 +491,10 @@ Result<IntakeResult> MailIntakeService::retry_failed(const Actor& actor, int64_t
       store::TxMode::kRead, [&](Connection& c) { return store::MailStore(c).find_failed(id); }));
   if (!f) return fail(Error::not_found("failed mail"));
   if (f->status != "failed") return fail(Error::conflict("this mail was already " + f->status, "not_failed"));
+  if (f->reason == "too_large")
+    return fail(Error::conflict("only the beginning of this mail was kept: the sender must send it again (or its "
+                                "server deliver it again once mail.max_message_bytes is raised)",
+                                "kept_in_part"));
   auto raw = REDRESS_TRY(ctx_.db.transact_value<std::optional<std::string>>(
       store::TxMode::kRead, [&](Connection& c) { return store::MailStore(c).blob(f->raw_sha256); }));
   if (!raw) return fail(Error::internal("the failed mail's content is missing"));

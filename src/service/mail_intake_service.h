@@ -46,6 +46,11 @@ class MailIntakeService {
   Result<IntakeResult> ingest_in(store::Connection& c, const std::string& raw, const IntakeOptions& options);
   Result<store::FailedMail> keep_failed(store::Connection& c, const std::string& raw, const IntakeOptions& options,
                                         const Error& why);
+  // A mail over mail.max_message_bytes that arrived only in part (the HTTP door reads such
+  // a mail to its end but keeps its first bytes): kept in the failed list as too_large with
+  // its size. Returns the refusal (kInvalid "mail_rejected", fields.failed_mail), or why it
+  // could not even be kept.
+  Error refuse_too_large(const std::string& head, uint64_t size, const IntakeOptions& options);
 
   // Admins: the failed list, and taking one again (after a fix or a configuration change).
   Result<std::vector<store::FailedMail>> failed(const Actor& actor, const std::string& status, int limit);

@@ -13,6 +13,7 @@
 #include "service/transition_service.h"
 #include "store/contact_store.h"
 #include "store/event_store.h"
+#include "store/mail_store.h"
 #include "store/review_store.h"
 #include "store/ticket_store.h"
 #include "store/user_store.h"
@@ -56,6 +57,11 @@ std::optional<MessageAuthor> staff_author_for_customers(const MessageSettings& s
   // A mail nobody wrote (an acknowledgement) has no person to name: the team speaks.
   if (s.author_display == "full_name" && user) return MessageAuthor{"staff", std::nullopt, user->name};
   return MessageAuthor{"staff", std::nullopt, s.team_name};
+}
+
+domain::MessageAttachment attachment_view(const store::AttachmentRecord& a) {
+  return domain::MessageAttachment{a.id,          a.filename,       a.content_type, a.content_id,
+                                   a.blob_sha256.value_or(""), a.size, a.is_inline,      a.dropped};
 }
 
 MessageView view_of(domain::Message m, const Authors& authors, const domain::Ticket& t, bool staff_view,
@@ -111,6 +117,9 @@ Result<MessageThread> MessageService::list(const Actor& actor, const std::string
       out.next_after = rows.back().id;
     }
     const Authors authors = REDRESS_TRY(load_authors(c, rows));
+    std::vector<int64_t> row_ids;
+    for (const auto& m : rows) row_ids.push_back(m.id);
+    auto files = REDRESS_TRY(store::MailStore(c).attachments_of(row_ids));
     std::map<int64_t, domain::MessageDelivery> deliveries;
     if (staff_view && t->channel == "review") {
       std::vector<int64_t> ids;
@@ -119,8 +128,12 @@ Result<MessageThread> MessageService::list(const Actor& actor, const std::string
     }
     for (auto& m : rows) {
       auto delivery = deliveries.find(m.id);
+      const int64_t message_id = m.id;
       out.items.push_back(view_of(std::move(m), authors, *t, staff_view, ctx_.messages));
       if (delivery != deliveries.end()) out.items.back().delivery = std::move(delivery->second);
+      if (auto f = files.find(message_id); f != files.end()) {
+        for (const auto& a : f->second) out.items.back().attachments.push_back(attachment_view(a));
+      }
     }
     return out;
   });
@@ -279,6 +292,30 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
     MessageView view = view_of(std::move(m), authors, t, staff_view, ctx_.messages);
     if (connector && staff_view) view.delivery = REDRESS_TRY(store::ReviewStore(c).delivery(message_id));
     return view;
+  });
+}
+
+Result<AttachmentDownload> MessageService::attachment(const Actor& actor, int64_t attachment_id) {
+  return ctx_.db.transact_value<AttachmentDownload>(store::TxMode::kRead, [&](Connection& c) -> Result<AttachmentDownload> {
+    store::MailStore mails(c);
+    auto place = REDRESS_TRY(mails.find_attachment(attachment_id));
+    if (!place) return fail(Error::not_found("attachment"));
+    // The same question as reading the thread: the ticket visible (take included), and an
+    // internal note's files for staff only.
+    auto t = REDRESS_TRY(detail::find_visible(c, actor, std::to_string(place->ticket_id), detail::Access::kRead));
+    if (!t) return fail(Error::not_found("attachment"));
+    if (place->visibility != "public" && !actor.has_right(domain::rights::kTicketsViewAll))
+      return fail(Error::not_found("attachment"));
+    AttachmentDownload out;
+    out.attachment = attachment_view(place->attachment);
+    if (place->attachment.dropped || !place->attachment.blob_sha256)
+      return fail(Error::conflict("this part of the mail was not kept (over the size limits); only its name and size "
+                                  "are known",
+                                  "dropped"));
+    auto bytes = REDRESS_TRY(mails.blob(*place->attachment.blob_sha256));
+    if (!bytes) return fail(Error::internal("the attachment's content is missing"));
+    out.bytes = std::move(*bytes);
+    return out;
   });
 }
 

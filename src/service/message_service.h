@@ -27,6 +27,13 @@ struct MessageView {
   std::optional<MessageAuthor> author;  // none: no author (a system mail) or none to show
   // Staff only: how a message sent through a connector (a reply to a review) is delivered.
   std::optional<domain::MessageDelivery> delivery;
+  std::vector<domain::MessageAttachment> attachments;  // in the order they came
+};
+
+// A file to hand out (GET /api/v1/attachments/{id}).
+struct AttachmentDownload {
+  domain::MessageAttachment attachment;
+  std::string bytes;
 };
 
 struct MessageThread {
@@ -59,6 +66,12 @@ class MessageService {
   // (staff, a public reply on a review request whose source cannot take replies). A
   // public reply on a review request is sent through its platform, not mailed.
   Result<MessageView> post(const Actor& actor, const std::string& key, const NewMessage& input);
+
+  // Whoever may read the message may have its file, and nobody else: a customer the files
+  // of public messages on their own tickets, staff as the ticket's take allows them to
+  // read it. NotFound otherwise (a customer cannot tell another's file from a missing one);
+  // Gone (kConflict "dropped") for a part the parser listed but did not keep.
+  Result<AttachmentDownload> attachment(const Actor& actor, int64_t attachment_id);
 
  private:
   Context& ctx_;

@@ -26,11 +26,7 @@ constexpr size_t kMaxUrl = 2000;
 constexpr size_t kMaxText = 100'000;  // as a ticket's description allows
 constexpr size_t kSubjectWords = 60;  // bytes of the review's text in the subject
 
-size_t code_points(const std::string& s) {
-  size_t n = 0;
-  for (char ch : s) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
-  return n;
-}
+using domain::code_points;
 
 // The first UTF-8 character of s.
 std::string first_char(const std::string& s) {

@@ -21,7 +21,8 @@ using detail::ticket_event;
 using store::Connection;
 using Fields = std::map<std::string, std::string>;
 
-constexpr size_t kMaxTicketSubject = 500;
+// Characters. A mail's subject is kept whole up to this (some run to hundreds of words).
+constexpr size_t kMaxTicketSubject = 2000;
 constexpr size_t kMaxDescription = 100'000;
 constexpr size_t kMaxFieldText = 10'000;
 
@@ -228,7 +229,8 @@ Result<TicketDetail> TicketService::create_in(Connection& c, const Actor& actor,
   if (!wf) errors["workflow"] = input.workflow.empty() ? "required" : "unknown workflow '" + input.workflow + "'";
   auto subject = domain::trim(input.subject);
   if (subject.empty()) errors["subject"] = "required";
-  if (subject.size() > kMaxTicketSubject) errors["subject"] = "at most 500 characters";
+  if (domain::code_points(subject) > kMaxTicketSubject)
+    errors["subject"] = "at most " + std::to_string(kMaxTicketSubject) + " characters";
   if (input.description.size() > kMaxDescription) errors["description"] = "at most 100000 characters";
   std::string channel = input.channel.value_or(as_customer ? "portal" : "staff");
   if (!domain::is_known_channel(channel)) errors["channel"] = "must be mail, portal, staff, review or phone";

@@ -55,5 +55,18 @@ TEST(SearchDocument, InternalNotesGoToTheirOwnPart) {
   EXPECT_EQ(doc.internal_text, "fraudster? check chargeback");
 }
 
+TEST(SearchDocument, HugeTextsAreIndexedByTheirBeginning) {
+  // 2 MB of distinct words would make a tsvector PostgreSQL refuses (over 1 MB).
+  std::string log;
+  for (int i = 0; log.size() < 2'000'000; ++i) log += "line" + std::to_string(i) + " ";
+  std::vector<SearchBody> bodies(10, SearchBody{log, false});
+  bodies.push_back({"é" + std::string(70'000, 'x'), true});
+  const auto doc = search_document("C-1", "s", "d", {}, bodies);
+  EXPECT_LE(doc.public_text.size(), 256u << 10);
+  EXPECT_NE(doc.public_text.find("line0 "), std::string::npos);
+  EXPECT_LE(doc.internal_text.size(), 64u << 10);
+  EXPECT_TRUE(doc.internal_text.starts_with("é"));
+}
+
 }  // namespace
 }  // namespace redress::store

@@ -60,20 +60,61 @@ FailedMail failed_from(const Row& r) {
 
 }  // namespace
 
+namespace {
+
+// Bytes per blob_chunks row (before base64): large enough that a mail is a few dozen rows,
+// small enough that no piece costs much memory to encode, write or read.
+constexpr size_t kChunkBytes = 1 << 20;
+
+}  // namespace
+
 Result<std::string> MailStore::put_blob(const std::string& bytes, TimePoint now) {
   std::string hash = crypto::sha256_hex(bytes);
-  REDRESS_CHECK(c_.execute(
-      "INSERT INTO blobs (sha256, size, data_base64, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-      {hash, static_cast<int64_t>(bytes.size()), crypto::base64_encode(bytes), to_micros(now)}));
+  // Bytes already kept (the same photo in a second mail) are not encoded again.
+  if (REDRESS_TRY(c_.query_one("SELECT 1 FROM blobs WHERE sha256 = ?", {hash}))) return hash;
+  // Two mails with one file at once (two nodes): the one that inserts the row writes the pieces.
+  auto inserted = REDRESS_TRY(c_.query_one(
+      "INSERT INTO blobs (sha256, size, data_base64, created_at) VALUES (?, ?, '', ?) "
+      "ON CONFLICT (sha256) DO NOTHING RETURNING sha256",
+      {hash, static_cast<int64_t>(bytes.size()), to_micros(now)}));
+  if (!inserted) return hash;
+  for (size_t at = 0, seq = 0; at < bytes.size(); at += kChunkBytes, ++seq) {
+    // Built by moves, not from an initializer list (whose elements are copied).
+    Params params;
+    params.reserve(3);
+    params.emplace_back(hash);
+    params.emplace_back(static_cast<int64_t>(seq));
+    params.emplace_back(crypto::base64_encode(std::string_view(bytes).substr(at, kChunkBytes)));
+    REDRESS_CHECK(c_.execute("INSERT INTO blob_chunks (sha256, seq, data_base64) VALUES (?, ?, ?)", params));
+  }
   return hash;
 }
 
 Result<std::optional<std::string>> MailStore::blob(const std::string& sha256) {
-  auto row = REDRESS_TRY(c_.query_one("SELECT data_base64 FROM blobs WHERE sha256 = ?", {sha256}));
+  auto row = REDRESS_TRY(c_.query_one("SELECT data_base64, size FROM blobs WHERE sha256 = ?", {sha256}));
   if (!row) return std::optional<std::string>();
-  auto bytes = crypto::base64_decode(row->text(0));
-  if (!bytes) return fail(Error::internal("blob " + sha256 + " is not valid base64"));
-  return std::optional<std::string>(std::move(*bytes));
+  const auto bad = [&] { return fail(Error::internal("blob " + sha256 + " is not valid base64")); };
+  if (!row->text(0).empty() || row->integer(1) == 0) {  // written whole, before 0012
+    auto bytes = crypto::base64_decode(row->text(0));
+    if (!bytes) return bad();
+    return std::optional<std::string>(std::move(*bytes));
+  }
+  std::string out;
+  out.reserve(static_cast<size_t>(row->integer(1)));
+  // One piece at a time: never the whole base64 text in memory at once.
+  const int64_t pieces = static_cast<int64_t>((static_cast<size_t>(row->integer(1)) + kChunkBytes - 1) / kChunkBytes);
+  for (int64_t seq = 0; seq < pieces; ++seq) {
+    auto piece = REDRESS_TRY(
+        c_.query_one("SELECT data_base64 FROM blob_chunks WHERE sha256 = ? AND seq = ?", {sha256, seq}));
+    if (!piece) return fail(Error::internal("blob " + sha256 + " misses its piece " + std::to_string(seq)));
+    auto bytes = crypto::base64_decode(piece->text(0));
+    if (!bytes) return bad();
+    out += *bytes;
+  }
+  if (static_cast<int64_t>(out.size()) != row->integer(1))
+    return fail(Error::internal("blob " + sha256 + " has " + std::to_string(out.size()) + " bytes, not " +
+                                std::to_string(row->integer(1))));
+  return std::optional<std::string>(std::move(out));
 }
 
 Result<MailRecord> MailStore::insert(const MailRecord& m) {
@@ -162,17 +203,53 @@ Result<AttachmentRecord> MailStore::add_attachment(const AttachmentRecord& a) {
   return out;
 }
 
+namespace {
+
+constexpr const char* kAttachmentColumns =
+    "id, message_id, blob_sha256, filename, content_type, content_id, is_inline, size, dropped";
+
+AttachmentRecord attachment_from(const Row& r) {
+  return AttachmentRecord{r.integer(0), r.integer(1), r.opt_text(2), r.text(3), r.text(4), r.text(5),
+                          r.boolean(6), r.integer(7), r.boolean(8)};
+}
+
+}  // namespace
+
 Result<std::vector<AttachmentRecord>> MailStore::attachments_of(int64_t message_row_id) {
   auto rows = REDRESS_TRY(c_.query(
-      "SELECT id, message_id, blob_sha256, filename, content_type, content_id, is_inline, size, dropped "
-      "FROM attachments WHERE message_id = ? ORDER BY id",
+      std::string("SELECT ") + kAttachmentColumns + " FROM attachments WHERE message_id = ? ORDER BY id",
       {message_row_id}));
   std::vector<AttachmentRecord> out;
+  for (const auto& r : rows) out.push_back(attachment_from(r));
+  return out;
+}
+
+Result<std::map<int64_t, std::vector<AttachmentRecord>>> MailStore::attachments_of(
+    const std::vector<int64_t>& message_row_ids) {
+  std::map<int64_t, std::vector<AttachmentRecord>> out;
+  if (message_row_ids.empty()) return out;
+  std::string sql = std::string("SELECT ") + kAttachmentColumns + " FROM attachments WHERE message_id IN (";
+  Params params;
+  for (size_t i = 0; i < message_row_ids.size(); ++i) {
+    sql += i ? ", ?" : "?";
+    params.push_back(message_row_ids[i]);
+  }
+  sql += ") ORDER BY id";
+  auto rows = REDRESS_TRY(c_.query(sql, params));
   for (const auto& r : rows) {
-    out.push_back(AttachmentRecord{r.integer(0), r.integer(1), r.opt_text(2), r.text(3), r.text(4), r.text(5),
-                                   r.boolean(6), r.integer(7), r.boolean(8)});
+    auto a = attachment_from(r);
+    out[a.message_id].push_back(std::move(a));
   }
   return out;
+}
+
+Result<std::optional<AttachmentPlace>> MailStore::find_attachment(int64_t id) {
+  auto row = REDRESS_TRY(c_.query_one(
+      "SELECT a.id, a.message_id, a.blob_sha256, a.filename, a.content_type, a.content_id, a.is_inline, a.size, "
+      "a.dropped, m.ticket_id, m.visibility FROM attachments a JOIN messages m ON m.id = a.message_id WHERE a.id = ?",
+      {id}));
+  if (!row) return std::optional<AttachmentPlace>();
+  return std::optional<AttachmentPlace>(AttachmentPlace{attachment_from(*row), row->integer(9), row->text(10)});
 }
 
 Result<std::optional<MailboxPosition>> MailStore::position(const std::string& mailbox) {

@@ -3,6 +3,7 @@
 // and outbound mail with the ticket it belongs to, IMAP positions, the failed-mail list,
 // the automatic-reply counters and generated secrets.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,12 @@ struct AttachmentRecord {
   bool dropped = false;
 };
 
+struct AttachmentPlace {
+  AttachmentRecord attachment;
+  int64_t ticket_id = 0;
+  std::string visibility;  // of its message: public, internal
+};
+
 struct FailedMail {
   int64_t id = 0;
   std::string mailbox;
@@ -91,6 +98,10 @@ class MailStore {
 
   Result<AttachmentRecord> add_attachment(const AttachmentRecord& a);
   Result<std::vector<AttachmentRecord>> attachments_of(int64_t message_row_id);
+  // The attachments of a page of messages, by message, in the order they came.
+  Result<std::map<int64_t, std::vector<AttachmentRecord>>> attachments_of(const std::vector<int64_t>& message_row_ids);
+  // An attachment with where it is: who may read its message may read it.
+  Result<std::optional<AttachmentPlace>> find_attachment(int64_t id);
 
   Result<std::optional<MailboxPosition>> position(const std::string& mailbox);
   Result<void> set_position(const std::string& mailbox, MailboxPosition position, TimePoint now);

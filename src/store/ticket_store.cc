@@ -1,5 +1,7 @@
 #include "store/ticket_store.h"
 
+#include <algorithm>
+
 #include "core/json_parse.h"
 
 namespace redress::store {
@@ -71,6 +73,24 @@ void add_with_parts(std::string& doc, const std::string& email) {
 
 }  // namespace
 
+namespace {
+
+// What of a ticket's text is indexed. A pasted log or a 40 MiB mail is text too, but
+// PostgreSQL refuses a tsvector over 1 MB, and nobody searches for the 10,000th line: each
+// message counts with its first kMaxIndexedMessageBytes, each part of the document with
+// its first kMaxIndexedPartBytes (256 KiB of distinct words stays well under the limit).
+constexpr size_t kMaxIndexedMessageBytes = 64 << 10;
+constexpr size_t kMaxIndexedPartBytes = 256 << 10;
+
+// At most n bytes of s, cut before a UTF-8 continuation byte.
+std::string_view utf8_prefix(std::string_view s, size_t n) {
+  if (s.size() <= n) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+}  // namespace
+
 SearchDocument search_document(const std::string& number, const std::string& subject, const std::string& description,
                                const std::vector<SearchContact>& contacts, const std::vector<SearchBody>& bodies) {
   SearchDocument doc;
@@ -83,8 +103,9 @@ SearchDocument search_document(const std::string& number, const std::string& sub
   }
   for (const auto& b : bodies) {
     std::string& part = b.internal ? doc.internal_text : pub;
+    if (part.size() >= kMaxIndexedPartBytes) continue;
     if (!part.empty()) part += ' ';
-    part += b.text;
+    part += utf8_prefix(b.text, std::min(kMaxIndexedMessageBytes, kMaxIndexedPartBytes - part.size()));
   }
   return doc;
 }
