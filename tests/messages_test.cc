@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "core/crypto.h"
+#include "mail/parse.h"
+#include "store/mail_store.h"
+#include "support/mail_samples.h"
 #include "support/test_app.h"
 
 namespace redress {
@@ -417,6 +421,116 @@ TEST_P(MessagesTest, MailFromAContactShowsInTheThreadWithItsHtml) {
   ASSERT_TRUE(m["html"].is_string()) << m.dump();
   EXPECT_NE(m["html"].get<std::string>().find("<b>nothing</b>"), std::string::npos) << m.dump();
   EXPECT_EQ(m["author"], (json{{"type", "contact"}, {"id", carla_contact_id_}, {"name", "Carla"}}));
+}
+
+// Issue 17: agents could not attach a file to a reply.
+TEST_P(MessagesTest, StaffAttachFilesToAReplyAndItsMailCarriesThem) {
+  Settings s;
+  s.messages.max_upload_bytes = 64 << 10;
+  start(s);
+  const std::string path = new_ticket();
+  const std::string pdf = "%PDF-1.4\n" + test::noise((64 << 10) - 9, 4);  // exactly the limit
+  const std::string png = "\x89PNG\r\n\x1a\n" + test::noise(3000, 5);
+  json body = {{"body", "Please find the credit note attached."},
+               {"attachments", json::array({{{"filename", "avoir n°12.pdf"}, {"content_type", "application/pdf"},
+                                             {"content_base64", crypto::base64_encode(pdf)}},
+                                            {{"filename", "label.png"}, {"content_type", "image/PNG"},
+                                             {"content_base64", crypto::base64_encode(png)}}})}};
+  auto r = post(agent_.token, path, body);
+  ASSERT_EQ(r.status, 201) << r.body.substr(0, 500);
+  const json posted = r.json();
+  ASSERT_EQ(posted["attachments"].size(), 2u) << r.body.substr(0, 500);
+  EXPECT_EQ(posted["attachments"][0]["filename"], "avoir n°12.pdf");
+  EXPECT_EQ(posted["attachments"][0]["sha256"], crypto::sha256_hex(pdf));
+  EXPECT_EQ(posted["attachments"][1]["content_type"], "image/png");
+
+  // The customer sees them on the thread and downloads them intact.
+  const json seen = thread(customer_.token, path);
+  const json files = seen["items"].back()["attachments"];
+  ASSERT_EQ(files.size(), 2u) << seen.dump().substr(0, 500);
+  auto download = app_->call(customer_.token, "GET", "/api/v1/attachments/" + std::to_string(files[0]["id"].get<int64_t>()));
+  ASSERT_EQ(download.status, 200);
+  EXPECT_EQ(download.body, pdf);
+
+  // The reply's mail carries both files.
+  const int64_t ticket_id = std::stoll(path.substr(path.rfind('/') + 1));
+  std::optional<std::string> raw;
+  auto read = app_->db().transact(store::TxMode::kRead, [&](store::Connection& c) -> Result<void> {
+    auto row = REDRESS_TRY(c.query_one(
+        "SELECT raw_sha256 FROM mail_messages WHERE ticket_id = ? AND direction = 'out' AND purpose = 'reply'",
+        {ticket_id}));
+    if (!row) return fail(Error::not_found("reply mail"));
+    raw = REDRESS_TRY(store::MailStore(c).blob(row->text(0)));
+    return {};
+  });
+  ASSERT_TRUE(read) << read.error().message;
+  ASSERT_TRUE(raw);
+  auto mail = mail::parse_mail(*raw);
+  ASSERT_TRUE(mail) << mail.error().message;
+  ASSERT_EQ(mail->attachments.size(), 2u);
+  EXPECT_EQ(mail->attachments[0].filename, "avoir n°12.pdf");
+  EXPECT_EQ(mail->attachments[0].sha256, crypto::sha256_hex(pdf));
+  EXPECT_EQ(mail->attachments[1].content_type, "image/png");
+  EXPECT_NE(mail->text.find("credit note"), std::string::npos);
+}
+
+TEST_P(MessagesTest, FilesOverTheLimitOrOfRefusedTypesAreRefusedNamingTheFile) {
+  Settings s;
+  s.messages.max_upload_bytes = 64 << 10;
+  start(s);
+  const std::string path = new_ticket();
+  const size_t before = thread(agent_.token, path)["items"].size();
+  auto with_file = [](const std::string& name, const std::string& bytes) {
+    return json{{"body", "see attached"},
+                {"attachments", json::array({{{"filename", "fine.txt"}, {"content_base64", crypto::base64_encode("ok")}},
+                                             {{"filename", name}, {"content_base64", crypto::base64_encode(bytes)}}})}};
+  };
+  auto big = post(agent_.token, path, with_file("scan.pdf", std::string((64 << 10) + 1, 'x')));
+  EXPECT_EQ(big.status, 413) << big.body;
+  EXPECT_NE(big.json()["error"]["fields"]["attachments[1]"].get<std::string>().find("scan.pdf"), std::string::npos)
+      << big.body;
+  auto exe = post(agent_.token, path, with_file("invoice.PDF.exe", "MZ"));
+  EXPECT_EQ(exe.status, 422);
+  EXPECT_NE(exe.json()["error"]["fields"]["attachments[1]"].get<std::string>().find(".exe"), std::string::npos);
+  auto script = post(agent_.token, path, with_file("run.sh", "#!/bin/sh"));
+  EXPECT_EQ(script.status, 422);
+  auto bad = post(agent_.token, path,
+                  {{"body", "x"}, {"attachments", json::array({{{"filename", "a.txt"}, {"content_base64", "%%%"}},
+                                                               {{"content_base64", "b2s="}},
+                                                               {{"filename", "../etc/passwd"}, {"content_base64", "b2s="}},
+                                                               "not an object"})}});
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  const json fields = bad.json()["error"]["fields"];
+  EXPECT_TRUE(fields.contains("attachments[0].content_base64")) << bad.body;
+  EXPECT_TRUE(fields.contains("attachments[1].filename")) << bad.body;
+  EXPECT_TRUE(fields.contains("attachments[3]")) << bad.body;
+  auto traversal = post(agent_.token, path, with_file("../etc/passwd", "x"));
+  EXPECT_EQ(traversal.status, 422) << traversal.body;
+  // The route's own limit (two files of the limit, base64): a body beyond it is read, not kept.
+  auto huge = post(agent_.token, path, with_file("huge.bin", std::string(2 << 20, 'y')));
+  EXPECT_EQ(huge.status, 413) << huge.body.substr(0, 300);
+  // Customers' portal messages are text only (seed 003).
+  auto customer = post(customer_.token, path, with_file("photo.jpg", "\xFF\xD8"));
+  EXPECT_EQ(customer.status, 403) << customer.body;
+  EXPECT_EQ(thread(agent_.token, path)["items"].size(), before);
+  EXPECT_EQ(app_->count("attachments"), 0);
+}
+
+// The default limit at its boundary, through the real door (SQLite: once is enough).
+TEST_P(MessagesTest, TheDefaultUploadLimitIsTwentyFiveMebibytes) {
+  if (GetParam() != EngineParam::kSqlite) GTEST_SKIP() << "checked once, on SQLite";
+  const std::string path = new_ticket();
+  const std::string at_limit = test::noise(25 << 20, 6);
+  auto ok = post(agent_.token, path,
+                 {{"body", "the full scan"}, {"visibility", "internal"},
+                  {"attachments", json::array({{{"filename", "scan.tif"}, {"content_base64", crypto::base64_encode(at_limit)}}})}});
+  EXPECT_EQ(ok.status, 201) << ok.body.substr(0, 300);
+  auto over = post(agent_.token, path,
+                   {{"body", "the full scan"}, {"visibility", "internal"},
+                    {"attachments", json::array({{{"filename", "scan2.tif"},
+                                                  {"content_base64", crypto::base64_encode(at_limit + "z")}}})}});
+  EXPECT_EQ(over.status, 413) << over.body.substr(0, 300);
+  EXPECT_TRUE(over.json()["error"]["fields"].contains("attachments[0]")) << over.body.substr(0, 300);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, MessagesTest, ::testing::Values(EngineParam::kSqlite, EngineParam::kPostgres),

@@ -78,7 +78,7 @@ int serve(const Settings& settings, const ServeOptions& options) {
   so.port = port;
   so.threads = settings.server.threads;
   so.max_body_bytes = static_cast<uint64_t>(settings.server.max_body_bytes);
-  so.large_body_routes = {{"/api/v1/inbound/mail", static_cast<uint64_t>(settings.mail.max_message_bytes)}};
+  so.large_body_routes = http::large_body_routes(settings);
   so.max_header_bytes = static_cast<uint32_t>(settings.server.max_header_bytes);
   so.read_timeout = std::chrono::seconds(settings.server.read_timeout_seconds);
   so.shutdown_grace = std::chrono::seconds(settings.server.shutdown_grace_seconds);

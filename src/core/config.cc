@@ -77,6 +77,10 @@ const std::vector<Setting>& settings_table() {
       {"queue", "taker_inactive_hours", Kind::kInt, {},
        [](Settings& s, int64_t v) { s.queue.taker_inactive_hours = static_cast<int>(v); }, {}},
       {"messages", "max_length", Kind::kInt, {}, [](Settings& s, int64_t v) { s.messages.max_length = v; }, {}},
+      {"attachments", "max_upload_bytes", Kind::kInt, {},
+       [](Settings& s, int64_t v) { s.messages.max_upload_bytes = v; }, {}},
+      {"attachments", "refused_extensions", Kind::kString,
+       [](Settings& s, const std::string& v) { s.messages.refused_extensions = v; }, {}, {}},
       {"messages", "author_display", Kind::kString,
        [](Settings& s, const std::string& v) { s.messages.author_display = v; }, {}, {}},
       {"messages", "team_name", Kind::kString, [](Settings& s, const std::string& v) { s.messages.team_name = v; }, {}, {}},
@@ -177,6 +181,8 @@ Result<void> validate(const Settings& s, const Origins& origins) {
     return bad("queue.taker_inactive_hours: must be 0..8760");
   const auto& m = s.messages;
   if (m.max_length < 1 || m.max_length > 100'000) return bad_at("messages.max_length", "must be 1..100000");
+  if (m.max_upload_bytes < 1024 || m.max_upload_bytes > (int64_t{1} << 30))
+    return bad_at("attachments.max_upload_bytes", "must be 1024..1073741824");
   if (m.author_display != "none" && m.author_display != "team" && m.author_display != "full_name" &&
       m.author_display != "custom")
     return bad_at("messages.author_display", "must be none, team, full_name or custom");

@@ -197,6 +197,16 @@ Api::Api(service::Context& ctx, ApiOptions options, Metrics* metrics)
   route("GET", "/api/v1/review-sources", Auth::kRequired, &Api::list_review_sources);
 }
 
+uint64_t max_message_body_bytes(const MessageSettings& settings) {
+  // Two files of the largest size, base64 (4/3), and the rest of the JSON.
+  return static_cast<uint64_t>(settings.max_upload_bytes) * 2 * 4 / 3 + (1 << 20);
+}
+
+std::vector<std::pair<std::string, uint64_t>> large_body_routes(const Settings& settings) {
+  return {{"/api/v1/inbound/mail", static_cast<uint64_t>(settings.mail.max_message_bytes)},
+          {"/api/v1/tickets/*/messages", max_message_body_bytes(settings.messages)}};
+}
+
 void Api::route(std::string method, std::string pattern, Auth auth, ApiHandler handler) {
   router_.add(std::move(method), std::move(pattern), [this, auth, handler](const Request& req, const PathParams& params) {
     Call call{req, params, {}};

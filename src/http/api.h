@@ -38,6 +38,12 @@ struct ApiOptions {
   std::function<void()> clock_moved;
 };
 
+// The API's routes that take more than server.max_body_bytes, with their limits (for
+// ServerOptions::large_body_routes): whole mails, and messages with files (base64 in JSON,
+// up to two files of attachments.max_upload_bytes).
+std::vector<std::pair<std::string, uint64_t>> large_body_routes(const Settings& settings);
+uint64_t max_message_body_bytes(const MessageSettings& settings);
+
 class Api {
  public:
   Api(service::Context& ctx, ApiOptions options, Metrics* metrics);

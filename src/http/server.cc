@@ -129,6 +129,23 @@ Request from_beast(BeastRequest& in, const std::string& remote_address) {
   return out;
 }
 
+// Whether a request target's path is the route pattern, where a "*" segment stands for any
+// one segment ("/api/v1/tickets/*/messages"); the query is not part of the path.
+bool route_matches(std::string_view pattern, std::string_view target) {
+  std::string_view path = target.substr(0, target.find('?'));
+  while (!pattern.empty() || !path.empty()) {
+    if (pattern.empty() || path.empty() || pattern.front() != '/' || path.front() != '/') return false;
+    pattern.remove_prefix(1);
+    path.remove_prefix(1);
+    const std::string_view want = pattern.substr(0, pattern.find('/'));
+    const std::string_view got = path.substr(0, path.find('/'));
+    if (want != "*" ? want != got : got.empty()) return false;
+    pattern.remove_prefix(want.size());
+    path.remove_prefix(got.size());
+  }
+  return true;
+}
+
 // Reads one request. A client that sent "Expect: 100-continue" (curl does for bodies over
 // 1 KiB) waits for an interim answer before sending the body; it gets one once the header
 // passed the limits, else it would stall for a second on every upload.
@@ -153,7 +170,7 @@ asio::awaitable<beast::error_code> read_request(Stream& stream, beast::flat_buff
   const std::string_view target = parser.get().target();
   uint64_t limit = options.max_body_bytes;
   for (const auto& [prefix, route_limit] : options.large_body_routes) {
-    if (target.starts_with(prefix)) {
+    if (route_matches(prefix, target)) {
       limit = std::max(options.large_body_ceiling, route_limit);
       parser.get().body().keep = route_limit;
       parser.get().body().head = options.kept_head_bytes;

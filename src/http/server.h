@@ -24,8 +24,8 @@ struct ServerOptions {
   int threads = 4;
   uint64_t max_body_bytes = 1 << 20;      // larger bodies get 413 before the handler runs
   uint32_t max_header_bytes = 16 << 10;   // larger headers get 431
-  // Target prefixes allowed a larger body than max_body_bytes (inbound mail), with that
-  // limit. A body over it is not refused with 413: it is read to its end (up to
+  // Paths allowed a larger body than max_body_bytes (inbound mail, messages with files),
+  // with that limit; a "*" segment matches any one segment. A body over it is not refused with 413: it is read to its end (up to
   // large_body_ceiling), its first kept_head_bytes kept, and handed to the handler marked
   // Request::body_truncated, so that the handler can keep a trace of what was refused.
   std::vector<std::pair<std::string, uint64_t>> large_body_routes;

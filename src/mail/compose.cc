@@ -139,16 +139,34 @@ std::string compose_mail(const OutgoingMail& mail) {
     g_mime_object_append_header(top, name.c_str(), one_line(value).c_str(), "utf-8");
 
   GPtr<GMimePart> text(utf8_text_part("plain", mail.text));
-  if (mail.html.empty()) {
-    g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(text.get()));
-  } else {
+  GMimeObject* body = GMIME_OBJECT(text.get());
+  GPtr<GMimeMultipart> alternative;
+  if (!mail.html.empty()) {
     // Simplest first: clients show the last alternative they can render.
     GPtr<GMimePart> html(utf8_text_part("html", mail.html));
-    GPtr<GMimeMultipart> alternative(g_mime_multipart_new_with_subtype("alternative"));
+    alternative.reset(g_mime_multipart_new_with_subtype("alternative"));
     g_mime_multipart_add(alternative.get(), GMIME_OBJECT(text.get()));
     g_mime_multipart_add(alternative.get(), GMIME_OBJECT(html.get()));
-    g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(alternative.get()));
+    body = GMIME_OBJECT(alternative.get());
   }
+  GPtr<GMimeMultipart> mixed;
+  if (!mail.files.empty()) {
+    mixed.reset(g_mime_multipart_new_with_subtype("mixed"));
+    g_mime_multipart_add(mixed.get(), body);
+    for (const OutgoingFile& f : mail.files) {
+      const std::string type = f.content_type.find('/') == std::string::npos ? "application/octet-stream" : f.content_type;
+      const size_t slash = type.find('/');
+      GPtr<GMimePart> part(g_mime_part_new_with_type(type.substr(0, slash).c_str(), type.substr(slash + 1).c_str()));
+      set_content(part.get(), f.bytes);
+      // The name as RFC 2231 wants it when it is not ASCII (GMime encodes the parameter).
+      g_mime_part_set_filename(part.get(), one_line(f.filename).c_str());
+      g_mime_object_set_disposition(GMIME_OBJECT(part.get()), GMIME_DISPOSITION_ATTACHMENT);
+      g_mime_part_set_content_encoding(part.get(), GMIME_CONTENT_ENCODING_BASE64);
+      g_mime_multipart_add(mixed.get(), GMIME_OBJECT(part.get()));
+    }
+    body = GMIME_OBJECT(mixed.get());
+  }
+  g_mime_message_set_mime_part(message.get(), body);
   if (!g_mime_header_list_contains(g_mime_object_get_header_list(top), "MIME-Version"))
     g_mime_object_set_header(top, "MIME-Version", "1.0", nullptr);
 

@@ -10,6 +10,13 @@
 
 namespace redress::mail {
 
+// A file the mail carries (multipart/mixed after the text).
+struct OutgoingFile {
+  std::string filename;
+  std::string content_type;  // type/subtype
+  std::string bytes;
+};
+
 struct OutgoingMail {
   Address from;
   std::vector<Address> to;
@@ -25,6 +32,7 @@ struct OutgoingMail {
   std::string auto_submitted;           // "auto-generated", "auto-replied" or "" (a person wrote it)
   TimePoint date;
   std::vector<std::pair<std::string, std::string>> extra_headers;  // e.g. X-Redress-Ticket
+  std::vector<OutgoingFile> files;
 };
 
 // The message as RFC 5322 bytes with CRLF line ends, ready for SMTP DATA.

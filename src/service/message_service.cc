@@ -5,6 +5,7 @@
 #include <set>
 
 #include "domain/message_text.h"
+#include "domain/validation.h"
 #include "service/notifier.h"
 #include "service/queue_service.h"
 #include "service/template_service.h"
@@ -157,6 +158,17 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
 
     if (as_customer && input.template_id)
       return fail(Error::forbidden("response templates are for staff", "right_missing"));
+    // Seed 003: the portal's messages are short texts.
+    if (as_customer && !input.files.empty())
+      return fail(Error::forbidden("messages from the portal are text only; files go with a new request",
+                                   "right_missing"));
+    if (const FileProblems files = check_files(ctx_.messages, input.files); !files.too_large.empty()) {
+      Error e(ErrorCode::kTooLarge, files.too_large.begin()->second);
+      e.fields = files.too_large;
+      return fail(std::move(e));
+    } else if (!files.refused.empty()) {
+      return fail(Error::invalid_fields(files.refused, files.refused.begin()->second));
+    }
 
     std::map<std::string, std::string> errors;
     const std::string visibility = input.visibility.value_or("public");
@@ -195,6 +207,8 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
     // Seed 004: a review request is answered on its platform, never by mail.
     std::optional<ReplyConnector> connector;
     if (!as_customer && visibility == "public") connector = REDRESS_TRY(reply_connector(ctx_, c, t));
+    if (connector && !input.files.empty())
+      return fail(Error::invalid_field("attachments", "a reply on a review platform cannot carry files"));
 
     // Seed 003: blocking stops the customer's side of the conversation only.
     if (as_customer && t.messaging_blocked)
@@ -246,6 +260,17 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
       m.subject = from_template->subject;
     }
     m = REDRESS_TRY(tickets.add_message(m));
+    std::vector<domain::MessageAttachment> attached;
+    for (const NewFile& f : input.files) {
+      store::MailStore mails(c);
+      store::AttachmentRecord a;
+      a.message_id = m.id;
+      a.blob_sha256 = REDRESS_TRY(mails.put_blob(f.bytes, now));
+      a.filename = f.filename;
+      a.content_type = f.content_type.empty() ? "application/octet-stream" : domain::lower_ascii(f.content_type);
+      a.size = static_cast<int64_t>(f.bytes.size());
+      attached.push_back(attachment_view(REDRESS_TRY(mails.add_attachment(a))));
+    }
     if (connector) {
       const domain::User* author = actor.user ? &*actor.user : nullptr;
       const auto shown = staff_author_for_customers(ctx_.messages, author);
@@ -291,6 +316,7 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
     const bool staff_view = actor.has_right(domain::rights::kTicketsViewAll);
     MessageView view = view_of(std::move(m), authors, t, staff_view, ctx_.messages);
     if (connector && staff_view) view.delivery = REDRESS_TRY(store::ReviewStore(c).delivery(message_id));
+    view.attachments = std::move(attached);
     return view;
   });
 }
@@ -317,6 +343,43 @@ Result<AttachmentDownload> MessageService::attachment(const Actor& actor, int64_
     out.bytes = std::move(*bytes);
     return out;
   });
+}
+
+FileProblems check_files(const MessageSettings& settings, const std::vector<NewFile>& files) {
+  FileProblems out;
+  std::set<std::string> refused;
+  for (size_t at = 0, end = 0; at <= settings.refused_extensions.size(); at = end + 1) {
+    end = settings.refused_extensions.find(',', at);
+    if (end == std::string::npos) end = settings.refused_extensions.size();
+    std::string ext = domain::lower_ascii(domain::trim(settings.refused_extensions.substr(at, end - at)));
+    if (!ext.empty() && ext.front() == '.') ext.erase(0, 1);
+    if (!ext.empty()) refused.insert(ext);
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    const NewFile& f = files[i];
+    const std::string field = "attachments[" + std::to_string(i) + "]";
+    const std::string name = f.filename.empty() ? "the file" : f.filename;
+    if (static_cast<int64_t>(f.bytes.size()) > settings.max_upload_bytes) {
+      out.too_large[field] = name + " has " + std::to_string(f.bytes.size()) + " bytes; at most " +
+                             std::to_string(settings.max_upload_bytes) + " (attachments.max_upload_bytes)";
+      continue;
+    }
+    if (f.filename.empty() || f.filename.size() > 255 || !domain::text_problem(f.filename).empty() ||
+        f.filename.find_first_of(std::string_view("/\\\0", 3)) != std::string::npos) {
+      out.refused[field] = "a file name of 1 to 255 bytes of text, without / or \\";
+      continue;
+    }
+    const size_t dot = f.filename.rfind('.');
+    const std::string ext = dot == std::string::npos ? "" : domain::lower_ascii(f.filename.substr(dot + 1));
+    if (refused.contains(ext)) {
+      out.refused[field] = name + ": ." + ext + " files (programs and scripts) are refused";
+      continue;
+    }
+    if (!f.content_type.empty() && (f.content_type.find('/') == std::string::npos || f.content_type.size() > 100 ||
+                                    f.content_type.find_first_of(" ;,\"\r\n") != std::string::npos))
+      out.refused[field] = name + ": content_type must be type/subtype, e.g. application/pdf";
+  }
+  return out;
 }
 
 }  // namespace redress::service

@@ -3,6 +3,7 @@
 // a portal message (customers), a public reply or an internal note (staff). A post commits
 // the message, the ticket's search document, a message.posted event and the notifications
 // in one transaction; a customer writing on a closed ticket reopens it in that same one.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,11 +42,28 @@ struct MessageThread {
   std::optional<int64_t> next_after;  // more follow: pass this as `after`
 };
 
+// A file a staff member attaches to a message.
+struct NewFile {
+  std::string filename;
+  std::string content_type;  // type/subtype; "" becomes application/octet-stream
+  std::string bytes;
+};
+
 struct NewMessage {
   std::optional<std::string> body;        // with a template: the agent's edit of its body (absent: as written)
   std::optional<std::string> visibility;  // public (default) | internal
   std::optional<int64_t> template_id;     // a response template to reply with (staff, public)
+  // Staff only (portal messages are text: seed 003). A public reply's mail carries them.
+  std::vector<NewFile> files;
 };
+
+// Why a file may not be attached, by field ("attachments[0]"); too_large lists the files
+// over [attachments] max_upload_bytes (a 413), the rest are 422s.
+struct FileProblems {
+  std::map<std::string, std::string> too_large;
+  std::map<std::string, std::string> refused;
+};
+FileProblems check_files(const MessageSettings& settings, const std::vector<NewFile>& files);
 
 class MessageService {
  public:

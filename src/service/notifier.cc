@@ -1,5 +1,7 @@
 #include "service/notifier.h"
 
+#include "store/mail_store.h"
+
 #include <algorithm>
 
 #include "core/log.h"
@@ -245,6 +247,15 @@ Result<NotifyOutcome> notify(const Context& ctx, Connection& c, const Actor& act
     const bool about_message = rule.event == kNotifyCustomerMessage || rule.event == kNotifySupportReply ||
                                rule.event == kNotifyNote;
     m.on_thread = to.customer && !about_message;
+    // A reply to the customer carries the files the agent attached to it.
+    if (person_wrote && to.customer && events[planned.event].message_id) {
+      store::MailStore mails(c);
+      for (const auto& a : REDRESS_TRY(mails.attachments_of(*events[planned.event].message_id))) {
+        if (!a.blob_sha256) continue;
+        auto bytes = REDRESS_TRY(mails.blob(*a.blob_sha256));
+        if (bytes) m.files.push_back({a.filename, a.content_type, std::move(*bytes)});
+      }
+    }
     REDRESS_CHECK(queue_mail(ctx, c, m));
     ++out.mails_queued;
     out.recipients.push_back(to.address);

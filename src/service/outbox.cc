@@ -40,6 +40,7 @@ Result<store::MailRecord> queue_mail(const Context& ctx, store::Connection& c, c
   out.language = m.language;
   out.auto_submitted = m.auto_submitted;
   out.date = now;
+  out.files = m.files;
   if (m.ticket_id) out.extra_headers.emplace_back("X-Redress-Ticket", m.ticket_number);
   const std::string raw = mail::compose_mail(out);
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "mail/compose.h"
 #include "mail/parse.h"
 #include "mail/smtp.h"
 #include "service/context.h"
@@ -32,6 +33,7 @@ struct OutboundMail {
   std::optional<int64_t> author_user_id;
   // Customer-facing mails join the ticket's thread; alerts to staff do not.
   bool on_thread = true;
+  std::vector<mail::OutgoingFile> files;  // a reply's attachments
 };
 
 // In the caller's write transaction: composes the mail (signed Message-ID, References to

@@ -38,7 +38,7 @@ std::unique_ptr<TestApp> TestApp::start(EngineParam engine, std::string& skip_re
   so.port = 0;
   so.threads = 4;
   so.max_body_bytes = static_cast<uint64_t>(settings.server.max_body_bytes);
-  so.large_body_routes = {{"/api/v1/inbound/mail", static_cast<uint64_t>(settings.mail.max_message_bytes)}};
+  so.large_body_routes = http::large_body_routes(settings);
   so.max_header_bytes = static_cast<uint32_t>(settings.server.max_header_bytes);
   // Pages and API, as `redress serve` answers them.
   app->web_ = std::make_unique<http::Web>(*app->api_, *app->runtime_->context);
