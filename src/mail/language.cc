@@ -37,16 +37,18 @@ std::string without_quotes(std::string_view text) {
 
 std::optional<DetectedLanguage> detect_language(std::string_view text, const std::vector<std::string>& wanted) {
   const std::string scanned = without_quotes(text);
-  CLD2::Language top3[3];
+  // CLD2 returns at once on invalid UTF-8 without filling these in.
+  CLD2::Language top3[3] = {CLD2::UNKNOWN_LANGUAGE, CLD2::UNKNOWN_LANGUAGE, CLD2::UNKNOWN_LANGUAGE};
   int percent3[3] = {0, 0, 0};
   int text_bytes = 0;
   bool reliable = false;
   int valid_prefix = 0;
   CLD2::CLDHints hints = {nullptr, nullptr, CLD2::UNKNOWN_ENCODING, CLD2::UNKNOWN_LANGUAGE};
-  double scores[3];
+  double scores[3] = {0, 0, 0};
   CLD2::ResultChunkVector* no_chunks = nullptr;
   CLD2::ExtDetectLanguageSummaryCheckUTF8(scanned.data(), static_cast<int>(scanned.size()), true, &hints, 0, top3,
                                           percent3, scores, no_chunks, &text_bytes, &reliable, &valid_prefix);
+  if (valid_prefix < static_cast<int>(scanned.size())) return std::nullopt;  // not UTF-8: nothing was read
   // The first of the three in a wanted language, if it holds most of the text: a French
   // mail quoting an English order number is French.
   for (int i = 0; i < 3; ++i) {
