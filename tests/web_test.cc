@@ -52,6 +52,20 @@ class Browser {
     if (with_csrf) fields.emplace("_csrf", csrf_);
     return send("POST", target, form_encode(fields), {{"Content-Type", "application/x-www-form-urlencoded"}});
   }
+  // A form with files, as a browser sends a form with enctype="multipart/form-data".
+  test::TestResponse post_files(const std::string& target, std::map<std::string, std::string> fields,
+                                const std::vector<std::pair<std::string, std::string>>& files) {
+    fields.emplace("_csrf", csrf_);
+    const std::string boundary = "----redressTestBoundary7MA4YWxkTrZu0gW";
+    std::string body;
+    for (const auto& [name, value] : fields)
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+    for (const auto& [filename, bytes] : files)
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename +
+              "\"\r\nContent-Type: application/pdf\r\n\r\n" + bytes + "\r\n";
+    body += "--" + boundary + "--\r\n";
+    return send("POST", target, body, {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
+  }
   void sign_in(const std::string& email, const std::string& password) {
     get("/login");
     auto r = post("/login", {{"email", email}, {"password", password}});
@@ -355,6 +369,34 @@ TEST_F(WebTest, ThreadsListEachMessagesFilesAndShowInlineImagesInTheMailFrame) {
   ASSERT_EQ(portal.status, 200) << portal.body;
   EXPECT_NE(portal.body.find(">facture mai.pdf</a> <span class=\"muted\">9 octets</span>"), std::string::npos)
       << portal.body;
+}
+
+// Issue 17: agents attach files to a reply from the desk's form.
+TEST_F(WebTest, TheReplyFormSendsFilesWithTheReply) {
+  const std::string number = customer_request("Invoice charged twice", "Twice on my card.");
+  Browser agent(*app_);
+  agent.sign_in("agent@example.com", agent_.password);
+  auto page = agent.get("/desk/tickets/" + number);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("enctype=\"multipart/form-data\""), std::string::npos);
+  EXPECT_NE(page.body.find("<input type=\"file\" id=\"reply-files\" name=\"file\" multiple>"), std::string::npos);
+  const std::string pdf = std::string("%PDF-1.4\n\x00\x01\xFF" "credit note", 23);
+  auto sent = agent.post_files("/desk/tickets/" + number + "/message", {{"body", "Here is the credit note."}, {"visibility", "public"}},
+                               {{"avoir.pdf", pdf}});
+  ASSERT_EQ(sent.status, 303) << sent.body.substr(0, 500);
+  auto thread = app_->call(agent_.token, "GET", "/api/v1/tickets/" + number + "/messages").json();
+  const json& last = thread["items"].back();
+  EXPECT_EQ(last["body"], "Here is the credit note.");
+  ASSERT_EQ(last["attachments"].size(), 1u) << thread.dump();
+  EXPECT_EQ(last["attachments"][0]["filename"], "avoir.pdf");
+  EXPECT_EQ(last["attachments"][0]["size"], 23);
+  // Refused types come back on the page with the API's words, and nothing is posted.
+  auto refused = agent.post_files("/desk/tickets/" + number + "/message", {{"body", "run this"}, {"visibility", "public"}},
+                                  {{"setup.exe", "MZ"}});
+  EXPECT_EQ(refused.status, 422) << refused.body.substr(0, 300);
+  EXPECT_NE(refused.body.find("setup.exe"), std::string::npos);
+  EXPECT_EQ(app_->call(agent_.token, "GET", "/api/v1/tickets/" + number + "/messages").json()["items"].size(),
+            thread["items"].size());
 }
 
 TEST_F(WebTest, ARefusalIsShownOnThePageWithTheApisStatusAndNothingChanges) {

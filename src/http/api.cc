@@ -204,7 +204,9 @@ uint64_t max_message_body_bytes(const MessageSettings& settings) {
 
 std::vector<std::pair<std::string, uint64_t>> large_body_routes(const Settings& settings) {
   return {{"/api/v1/inbound/mail", static_cast<uint64_t>(settings.mail.max_message_bytes)},
-          {"/api/v1/tickets/*/messages", max_message_body_bytes(settings.messages)}};
+          {"/api/v1/tickets/*/messages", max_message_body_bytes(settings.messages)},
+          // The desk's reply form, whose files the page hands to the route above.
+          {"/desk/tickets/*/message", max_message_body_bytes(settings.messages)}};
 }
 
 void Api::route(std::string method, std::string pattern, Auth auth, ApiHandler handler) {

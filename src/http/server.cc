@@ -40,7 +40,7 @@ using BeastRequest = bhttp::request<CappedBody>;
 using BeastResponse = bhttp::response<bhttp::string_body>;
 using Parser = bhttp::request_parser<CappedBody>;
 
-Response error_response(int status, std::string_view code, std::string_view message) {
+Response server_error(int status, std::string_view code, std::string_view message) {
   nlohmann::json body = {{"error", {{"code", code}, {"message", message}}}};
   return Response::json(status, body.dump());
 }
@@ -56,12 +56,12 @@ bool is_expected_end(const beast::error_code& ec) {
 
 // The answer owed to a request the parser rejected, or nothing when the connection just ends.
 std::optional<Response> rejection_for(const beast::error_code& ec) {
-  if (ec == bhttp::error::body_limit) return error_response(413, "too_large", "request body too large");
-  if (ec == bhttp::error::header_limit) return error_response(431, "too_large", "request header too large");
+  if (ec == bhttp::error::body_limit) return server_error(413, "too_large", "request body too large");
+  if (ec == bhttp::error::header_limit) return server_error(431, "too_large", "request header too large");
   if (ec == bhttp::error::bad_transfer_encoding)
-    return error_response(400, "malformed", "Transfer-Encoding: only chunked is accepted");
+    return server_error(400, "malformed", "Transfer-Encoding: only chunked is accepted");
   if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() && !is_expected_end(ec)) {
-    return error_response(400, "malformed", "malformed HTTP request");
+    return server_error(400, "malformed", "malformed HTTP request");
   }
   return std::nullopt;
 }
@@ -96,7 +96,7 @@ std::optional<std::string> unsendable(const Response& response) {
 BeastResponse to_beast(Response response, unsigned version, bool keep_alive, bool head_request) {
   if (auto why = unsendable(response)) {
     log::error("http_bad_response", {{"why", *why}});
-    response = error_response(500, "internal", "internal error");
+    response = server_error(500, "internal", "internal error");
   }
   BeastResponse out;
   out.version(version);
@@ -331,7 +331,7 @@ asio::awaitable<bool> Server::Impl::serve(Connection& connection, BeastRequest& 
   Request request = from_beast(beast_request, remote_address);
   Response response;
   if (!parse_target(request.target, request.path, request.query)) {
-    response = error_response(400, "malformed", "the request target is not valid percent-encoding");
+    response = server_error(400, "malformed", "the request target is not valid percent-encoding");
   } else {
     response = call_dispatch(request);
   }
@@ -361,7 +361,7 @@ Response Server::Impl::call_dispatch(Request& request) {
   } catch (...) {
     log::error("http_handler_failed", {{"method", request.method}, {"path", request.path}, {"error", "unknown"}});
   }
-  return error_response(500, "internal", "internal error");
+  return server_error(500, "internal", "internal error");
 }
 
 // Answers a request the parser refused, then closes. Unread request bytes would make the

@@ -5,6 +5,7 @@
 #include "core/crypto.h"
 #include "core/embedded.h"
 #include "core/gzip.h"
+#include "http/multipart_form.h"
 #include "http/pages.h"
 #include "http/web_pages.h"
 #include "http/web_support.h"
@@ -132,9 +133,20 @@ struct Web::Impl {
     if (!allowed) return finish(call, error_page(call, ApiReply{403, {{"error", {{"message", call.say("forbidden")}}}}, {}, {}, {}}));
 
     if (check_form && request.method == "POST") {
-      auto form = parse_form(request.body);
-      if (!form) return finish(call, error_page(call, ApiReply{400, {{"error", {{"message", call.say("bad_form")}}}}, {}, {}, {}}));
-      call.form = std::move(*form);
+      // Over the route's limit (files too large for one message): only its beginning came.
+      if (request.body_truncated)
+        return finish(call, error_page(call, ApiReply{413, {{"error", {{"message", call.say("files_too_large")}}}}, {}, {}, {}}));
+      const std::string type = request.header("Content-Type").value_or("");
+      if (is_multipart_form(type)) {
+        auto form = parse_multipart_form(type, request.body);
+        if (!form) return finish(call, error_page(call, ApiReply{400, {{"error", {{"message", call.say("bad_form")}}}}, {}, {}, {}}));
+        call.form = std::move(form->fields);
+        call.files = std::move(form->files);
+      } else {
+        auto form = parse_form(request.body);
+        if (!form) return finish(call, error_page(call, ApiReply{400, {{"error", {{"message", call.say("bad_form")}}}}, {}, {}, {}}));
+        call.form = std::move(*form);
+      }
       const std::string sent = call.field("_csrf");
       if (call.csrf.empty() || !crypto::constant_time_equal(sent, call.csrf)) {
         return finish(call, error_page(call, ApiReply{403, {{"error", {{"message", call.say("form_expired")}}}}, {}, {}, {}}));

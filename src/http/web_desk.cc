@@ -46,7 +46,7 @@ Result<Response> process_next(WebCall& call) {
 // The filters the list page understands, passed to GET /api/v1/tickets as they are.
 constexpr const char* kFilters[] = {"q", "status", "workflow", "reason", "channel", "assignee", "created_from", "created_to"};
 
-Result<Response> list_page(WebCall& call, bool mine) {
+Result<Response> desk_list_page(WebCall& call, bool mine) {
   std::string query;
   nlohmann::json filters = nlohmann::json::object();
   for (const char* name : kFilters) {
@@ -185,8 +185,8 @@ Result<Response> contact_page(WebCall& call) {
 void add_desk_pages(const PageRoutes& add) {
   add("GET", "/desk", Access::kStaff, [](WebCall& call) { return queue_page(call, nlohmann::json::object()); });
   add("POST", "/desk/next", Access::kStaff, process_next);
-  add("GET", "/desk/mine", Access::kStaff, [](WebCall& call) { return list_page(call, true); });
-  add("GET", "/desk/tickets", Access::kStaff, [](WebCall& call) { return list_page(call, false); });
+  add("GET", "/desk/mine", Access::kStaff, [](WebCall& call) { return desk_list_page(call, true); });
+  add("GET", "/desk/tickets", Access::kStaff, [](WebCall& call) { return desk_list_page(call, false); });
   add("GET", "/desk/tickets/new", Access::kStaff, [](WebCall& call) { return new_ticket_page(call, nlohmann::json::object()); });
   add("POST", "/desk/tickets/new", Access::kStaff, create_ticket);
   add("GET", "/desk/contacts", Access::kStaff, contact_search);

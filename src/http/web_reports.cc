@@ -20,7 +20,7 @@ std::string report_query(const WebCall& call) {
 }
 
 // "2 d 4 h", "3 h 20 min", "45 min": a median of days is not read to the second.
-std::string duration_text(const WebCall& call, const nlohmann::json& seconds) {
+std::string report_duration_text(const WebCall& call, const nlohmann::json& seconds) {
   if (!seconds.is_number()) return "—";
   const auto s = static_cast<long long>(std::llround(seconds.get<double>()));
   const long long days = s / 86400, hours = (s % 86400) / 3600, minutes = (s % 3600) / 60;
@@ -66,8 +66,8 @@ Result<Response> reports_page(WebCall& call) {
   if (!r["from"].is_null()) v["from"] = r["from"];
   if (!r["to"].is_null()) v["to"] = r["to"];
   v["report"] = r;
-  v["first_response_text"] = duration_text(call, r["first_response"].value("median_seconds", nlohmann::json()));
-  v["resolution_text"] = duration_text(call, r["resolution"].value("median_seconds", nlohmann::json()));
+  v["first_response_text"] = report_duration_text(call, r["first_response"].value("median_seconds", nlohmann::json()));
+  v["resolution_text"] = report_duration_text(call, r["resolution"].value("median_seconds", nlohmann::json()));
   v["csv_url"] = "/reports.csv?" + report_query(call);
 
   // What the charts draw: the same rows as the tables, with the words they need.

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "http/api.h"
 #include "http/message.h"
+#include "http/multipart_form.h"
 #include "http/router.h"
 #include "service/context.h"
 
@@ -49,6 +50,7 @@ class WebCall {
   std::string csrf;     // the session's CSRF token, put in every form
   std::string lang;     // the user's language, else the browser's
   std::multimap<std::string, std::string> form;
+  std::vector<FormFile> files;  // a multipart form's files
 
   bool signed_in() const { return user.is_object(); }
   std::string role() const { return signed_in() ? user.value("role", "") : ""; }

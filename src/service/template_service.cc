@@ -100,7 +100,7 @@ std::string field_text(const nlohmann::json& v) {
 
 // Every value a template can use for ticket t, written by actor, in language (for labels).
 // What the ticket lacks is left out, so that missing_values finds it.
-Result<nlohmann::json> values_for(const Context& ctx, Connection& c, const Actor& actor, const domain::Ticket& t,
+Result<nlohmann::json> template_values_for(const Context& ctx, Connection& c, const Actor& actor, const domain::Ticket& t,
                                   const std::string& language) {
   nlohmann::json v = nlohmann::json::object();
   v["ticket"] = {{"number", t.number}, {"subject", t.subject}};
@@ -141,7 +141,7 @@ std::string sample_field(const workflow::FieldDef& f, const std::string& languag
 
 // What a template is previewed with: a value for every variable it may use, in its
 // language. The number is one this server could give; the reason is the template's own.
-nlohmann::json sample_values(const Context& ctx, const std::string& language,
+nlohmann::json template_sample_values(const Context& ctx, const std::string& language,
                              const std::vector<domain::Reason>& reasons) {
   const bool fr = language == "fr";
   const std::string number = ctx.number_format.render(ctx.clock.now(), 42);
@@ -287,7 +287,7 @@ Result<TemplateReply> render_reply(const Context& ctx, Connection& c, const Acto
   // A field of another workflow is a variable this ticket has no value for, not a typo:
   // the check knows every workflow's fields and the values only this ticket's.
   const auto fields = field_ids_for(ctx.workflows, {});
-  const auto values = REDRESS_TRY(values_for(ctx, c, actor, t, tmpl.language));
+  const auto values = REDRESS_TRY(template_values_for(ctx, c, actor, t, tmpl.language));
 
   std::map<std::string, std::string> errors;
   std::vector<std::string> missing;
@@ -422,7 +422,7 @@ Result<std::vector<TemplateView>> TemplateService::list(const Actor& actor, cons
       TemplateView v{std::move(t), {}, std::nullopt};
       v.reasons = REDRESS_TRY(reasons_of(c, v.tmpl));
       if (ticket) {
-        const auto values = REDRESS_TRY(values_for(ctx_, c, actor, *ticket, v.tmpl.language));
+        const auto values = REDRESS_TRY(template_values_for(ctx_, c, actor, *ticket, v.tmpl.language));
         v.rendered = REDRESS_TRY(render_template(v.tmpl, values));
       }
       out.push_back(std::move(v));
@@ -433,7 +433,7 @@ Result<std::vector<TemplateView>> TemplateService::list(const Actor& actor, cons
 
 Result<TemplatePreview> TemplateService::preview(const Actor& actor, int64_t id) {
   auto view = REDRESS_TRY(get(actor, id));
-  auto values = sample_values(ctx_, view.tmpl.language, view.reasons);
+  auto values = template_sample_values(ctx_, view.tmpl.language, view.reasons);
   auto rendered = REDRESS_TRY(render_template(view.tmpl, values));
   return TemplatePreview{std::move(view), std::move(rendered), std::move(values)};
 }

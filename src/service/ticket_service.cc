@@ -23,7 +23,7 @@ using Fields = std::map<std::string, std::string>;
 
 // Characters. A mail's subject is kept whole up to this (some run to hundreds of words).
 constexpr size_t kMaxTicketSubject = 2000;
-constexpr size_t kMaxDescription = 100'000;
+constexpr size_t kMaxTicketDescription = 100'000;
 constexpr size_t kMaxFieldText = 10'000;
 
 struct Resolver {
@@ -231,7 +231,7 @@ Result<TicketDetail> TicketService::create_in(Connection& c, const Actor& actor,
   if (subject.empty()) errors["subject"] = "required";
   if (domain::code_points(subject) > kMaxTicketSubject)
     errors["subject"] = "at most " + std::to_string(kMaxTicketSubject) + " characters";
-  if (input.description.size() > kMaxDescription) errors["description"] = "at most 100000 characters";
+  if (input.description.size() > kMaxTicketDescription) errors["description"] = "at most 100000 characters";
   std::string channel = input.channel.value_or(as_customer ? "portal" : "staff");
   if (!domain::is_known_channel(channel)) errors["channel"] = "must be mail, portal, staff, review or phone";
   if (input.language && !domain::is_language_tag(*input.language))
