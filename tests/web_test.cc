@@ -399,6 +399,24 @@ TEST_F(WebTest, TheReplyFormSendsFilesWithTheReply) {
             thread["items"].size());
 }
 
+TEST_F(WebTest, ACustomerSendsAPhotoWithANewPortalRequest) {
+  Browser customer(*app_);
+  customer.sign_in("carla@example.com", customer_.password);
+  auto form = customer.get("/portal/new");
+  ASSERT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find("enctype=\"multipart/form-data\""), std::string::npos);
+  EXPECT_NE(form.body.find("<input type=\"file\" id=\"p-files\" name=\"file\" multiple"), std::string::npos);
+  auto sent = customer.post_files("/portal/new",
+                                  {{"workflow", "support-request"}, {"subject", "Crushed parcel"}, {"description", "Photo attached."}},
+                                  {{"colis.pdf", "%PDF-1.4 photo"}});
+  ASSERT_EQ(sent.status, 303) << sent.body.substr(0, 500);
+  const std::string location = sent.header("location").value_or("");
+  ASSERT_TRUE(location.starts_with("/portal/requests/")) << location;
+  auto page = customer.get(location.substr(0, location.find('?')));
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find(">colis.pdf</a>"), std::string::npos) << page.body.substr(0, 3000);
+}
+
 TEST_F(WebTest, ARefusalIsShownOnThePageWithTheApisStatusAndNothingChanges) {
   const std::string number = customer_request("Invoice wrong", "VAT number.");
   Browser b(*app_);

@@ -79,6 +79,7 @@ const std::vector<Setting>& settings_table() {
       {"messages", "max_length", Kind::kInt, {}, [](Settings& s, int64_t v) { s.messages.max_length = v; }, {}},
       {"attachments", "max_upload_bytes", Kind::kInt, {},
        [](Settings& s, int64_t v) { s.messages.max_upload_bytes = v; }, {}},
+      {"portal", "attachments", Kind::kBool, {}, {}, [](Settings& s, bool v) { s.messages.portal_attachments = v; }},
       {"attachments", "refused_extensions", Kind::kString,
        [](Settings& s, const std::string& v) { s.messages.refused_extensions = v; }, {}, {}},
       {"messages", "author_display", Kind::kString,

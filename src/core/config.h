@@ -119,6 +119,8 @@ struct MessageSettings {
   // [attachments]: files staff attach to a message. Each at most max_upload_bytes; names
   // ending in one of refused_extensions (comma-separated, no dots) are refused.
   int64_t max_upload_bytes = 25LL << 20;
+  // [portal] attachments: whether a customer may send files (evidence) with a new request.
+  bool portal_attachments = true;
   std::string refused_extensions =
       "exe,com,bat,cmd,scr,pif,msi,msp,cpl,dll,sys,vbs,vbe,js,jse,wsf,wsh,ps1,psm1,hta,jar,lnk,reg,sh,app,apk,deb,rpm";
 };

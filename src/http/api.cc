@@ -205,6 +205,9 @@ uint64_t max_message_body_bytes(const MessageSettings& settings) {
 std::vector<std::pair<std::string, uint64_t>> large_body_routes(const Settings& settings) {
   return {{"/api/v1/inbound/mail", static_cast<uint64_t>(settings.mail.max_message_bytes)},
           {"/api/v1/tickets/*/messages", max_message_body_bytes(settings.messages)},
+          // A customer's new request with its evidence, from the API or the portal's form.
+          {"/api/v1/tickets", max_message_body_bytes(settings.messages)},
+          {"/portal/new", max_message_body_bytes(settings.messages)},
           // The desk's reply form, whose files the page hands to the route above.
           {"/desk/tickets/*/message", max_message_body_bytes(settings.messages)}};
 }
@@ -345,6 +348,10 @@ Result<Response> Api::logout(Call& call) {
 }
 
 Result<Response> Api::create_ticket(Call& call) {
+  if (call.request.body_truncated)
+    return fail(Error(ErrorCode::kTooLarge, "the files together are too large: at most two of " +
+                                                std::to_string(ctx_.messages.max_upload_bytes) +
+                                                " bytes (attachments.max_upload_bytes) per request"));
   auto body = REDRESS_TRY(parse_json_body(call.request));
   ObjectReader in(body);
   service::NewTicket t;
@@ -367,6 +374,7 @@ Result<Response> Api::create_ticket(Call& call) {
     }
   }
   if (const auto* fields = in.raw("fields"); fields && !fields->is_null()) t.fields = *fields;
+  t.files = read_files(in);
   REDRESS_CHECK(in.finish());
   auto detail = REDRESS_TRY(tickets_.create(call.actor(), t));
   Response r = json_response(201, ticket_json(detail, viewer_of(call)));

@@ -60,6 +60,45 @@ nlohmann::json message_json(const service::MessageView& v) {
 
 }  // namespace
 
+// attachments: [{filename, content_type, content_base64}], each problem named by its path.
+std::vector<service::NewFile> read_files(ObjectReader& in) {
+  std::vector<service::NewFile> out;
+  const nlohmann::json* files = in.raw("attachments");
+  if (!files || files->is_null()) return out;
+  if (!files->is_array()) {
+    in.add_error("attachments", "a list of {filename, content_type, content_base64}");
+    return out;
+  }
+  for (size_t i = 0; i < files->size(); ++i) {
+    const std::string at = "attachments[" + std::to_string(i) + "]";
+    const nlohmann::json& f = (*files)[i];
+    if (!f.is_object()) {
+      in.add_error(at, "an object {filename, content_type, content_base64}");
+      continue;
+    }
+    service::NewFile file;
+    for (const auto& [key, value] : f.items()) {
+      if (key != "filename" && key != "content_type" && key != "content_base64") {
+        in.add_error(at + "." + key, "unknown field; use filename, content_type, content_base64");
+      } else if (!value.is_string()) {
+        in.add_error(at + "." + key, "must be a string");
+      } else if (key == "filename") {
+        file.filename = value.get<std::string>();
+      } else if (key == "content_type") {
+        file.content_type = value.get<std::string>();
+      } else if (auto bytes = crypto::base64_decode(value.get_ref<const std::string&>())) {
+        file.bytes = std::move(*bytes);
+      } else {
+        in.add_error(at + ".content_base64", "not valid base64");
+      }
+    }
+    if (!f.contains("filename")) in.add_error(at + ".filename", "required");
+    if (!f.contains("content_base64")) in.add_error(at + ".content_base64", "required");
+    out.push_back(std::move(file));
+  }
+  return out;
+}
+
 Result<Response> Api::list_messages(Call& call) {
   const auto& r = call.request;
   std::map<std::string, std::string> errors;
@@ -100,39 +139,7 @@ Result<Response> Api::post_message(Call& call) {
   input.body = in.string("body");
   input.visibility = in.string("visibility");
   input.template_id = in.integer("template");
-  if (const nlohmann::json* files = in.raw("attachments"); files && !files->is_null()) {
-    if (!files->is_array()) {
-      in.add_error("attachments", "a list of {filename, content_type, content_base64}");
-    } else {
-      for (size_t i = 0; i < files->size(); ++i) {
-        const std::string at = "attachments[" + std::to_string(i) + "]";
-        const nlohmann::json& f = (*files)[i];
-        if (!f.is_object()) {
-          in.add_error(at, "an object {filename, content_type, content_base64}");
-          continue;
-        }
-        service::NewFile file;
-        for (const auto& [key, value] : f.items()) {
-          if (key != "filename" && key != "content_type" && key != "content_base64") {
-            in.add_error(at + "." + key, "unknown field; use filename, content_type, content_base64");
-          } else if (!value.is_string()) {
-            in.add_error(at + "." + key, "must be a string");
-          } else if (key == "filename") {
-            file.filename = value.get<std::string>();
-          } else if (key == "content_type") {
-            file.content_type = value.get<std::string>();
-          } else if (auto bytes = crypto::base64_decode(value.get_ref<const std::string&>())) {
-            file.bytes = std::move(*bytes);
-          } else {
-            in.add_error(at + ".content_base64", "not valid base64");
-          }
-        }
-        if (!f.contains("filename")) in.add_error(at + ".filename", "required");
-        if (!f.contains("content_base64")) in.add_error(at + ".content_base64", "required");
-        input.files.push_back(std::move(file));
-      }
-    }
-  }
+  input.files = read_files(in);
   REDRESS_CHECK(in.finish());
   auto posted = REDRESS_TRY(messages_.post(call.actor(), call.params.at("id"), input));
   if (options_.clock_moved) options_.clock_moved();  // wakes the workers for the mails the post queued

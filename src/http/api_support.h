@@ -5,16 +5,23 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "http/message.h"
 #include "service/context.h"
+#include "service/message_service.h"
 
 namespace redress::http {
 
 Response json_response(int status, const nlohmann::json& body);
+
+class ObjectReader;
+// The body's attachments: [{filename, content_type, content_base64}] (messages, and a
+// customer's new request); each problem is added to `in` under its path (api_messages.cc).
+std::vector<service::NewFile> read_files(ObjectReader& in);
 // A positive decimal integer, or nullopt.
 std::optional<int64_t> parse_positive(const std::string& text);
 // Adds `why` to errors under each query parameter of r that is not in known.

@@ -1,5 +1,6 @@
 // The customer portal: my requests, a new complaint, the thread with its message box, and
 // "Issue Resolved" on a request waiting for the customer's confirmation (seeds 002, 003).
+#include "core/crypto.h"
 #include "http/web_pages.h"
 #include "http/web_support.h"
 
@@ -33,7 +34,8 @@ Result<Response> new_request_page(WebCall& call, nlohmann::json extra) {
     }
   }
   nlohmann::json v = {{"nav", "portal_new"}, {"workflows", kinds}, {"subject", call.field("subject")},
-                      {"description", call.field("description")}};
+                      {"description", call.field("description")},
+                      {"attachments", call.ctx.messages.portal_attachments}};
   v.update(extra);
   return render(call, "portal_new", std::move(v), extra.contains("error") ? 422 : 200);
 }
@@ -41,6 +43,13 @@ Result<Response> new_request_page(WebCall& call, nlohmann::json extra) {
 Result<Response> create_request(WebCall& call) {
   nlohmann::json body = {{"workflow", call.field("workflow")}, {"subject", call.field("subject")},
                          {"description", call.field("description")}, {"channel", "portal"}};
+  // The evidence (a photo, an invoice) goes with the request, as the API takes it.
+  if (!call.files.empty()) {
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& f : call.files)
+      files.push_back({{"filename", f.filename}, {"content_type", f.content_type}, {"content_base64", crypto::base64_encode(f.bytes)}});
+    body["attachments"] = std::move(files);
+  }
   auto reply = call.send("POST", "/api/v1/tickets", body);
   if (!reply.ok()) return new_request_page(call, {{"error", reply.error()}});
   return redirect("/portal/requests/" + reply.body.value("number", "") + "?created=1");

@@ -6,6 +6,7 @@
 #include "domain/validation.h"
 #include "store/contact_store.h"
 #include "store/event_store.h"
+#include "store/mail_store.h"
 #include "store/reason_store.h"
 #include "store/user_store.h"
 #include "service/ticket_access.h"
@@ -224,6 +225,21 @@ Result<TicketDetail> TicketService::create_in(Connection& c, const Actor& actor,
     return fail(Error::forbidden("customers cannot set contacts, customer, assignees, channel or fields",
                                  "right_missing"));
 
+  if (!input.files.empty()) {
+    if (!as_customer)
+      return fail(Error::invalid_field("attachments", "staff attach files to a message once the ticket exists"));
+    if (!ctx_.messages.portal_attachments)
+      return fail(Error::forbidden("files with a new request are turned off here ([portal] attachments)",
+                                   "attachments_off"));
+    if (const FileProblems files = check_files(ctx_.messages, input.files); !files.too_large.empty()) {
+      Error e(ErrorCode::kTooLarge, files.too_large.begin()->second);
+      e.fields = files.too_large;
+      return fail(std::move(e));
+    } else if (!files.refused.empty()) {
+      return fail(Error::invalid_fields(files.refused, files.refused.begin()->second));
+    }
+  }
+
   Fields errors;
   const workflow::WorkflowDef* wf = ctx_.workflows.find(input.workflow);
   if (!wf) errors["workflow"] = input.workflow.empty() ? "required" : "unknown workflow '" + input.workflow + "'";
@@ -295,6 +311,28 @@ Result<TicketDetail> TicketService::create_in(Connection& c, const Actor& actor,
       e.to = std::to_string(uid);
       e.data = {{"role", role}};
       REDRESS_CHECK(events.append(e));
+    }
+    if (!input.files.empty()) {
+      // The evidence hangs on a first portal message of the request, with no text of its
+      // own (the description is the request's).
+      domain::Message m;
+      m.ticket_id = t.id;
+      m.kind = "portal";
+      m.visibility = "public";
+      m.author_user_id = actor.user_id();
+      m.author_contact_id = t.main_contact_id;
+      m.created_at = now;
+      m = REDRESS_TRY(store::TicketStore(c).add_message(m));
+      store::MailStore mails(c);
+      for (const NewFile& f : input.files) {
+        store::AttachmentRecord a;
+        a.message_id = m.id;
+        a.blob_sha256 = REDRESS_TRY(mails.put_blob(f.bytes, now));
+        a.filename = f.filename;
+        a.content_type = f.content_type.empty() ? "application/octet-stream" : domain::lower_ascii(f.content_type);
+        a.size = static_cast<int64_t>(f.bytes.size());
+        REDRESS_CHECK(mails.add_attachment(a));
+      }
     }
     REDRESS_CHECK(store::TicketStore(c).reindex(t.id));
     return load_detail(c, ctx_, actor, std::move(t));

@@ -9,6 +9,7 @@
 #include "domain/review.h"
 #include "domain/ticket.h"
 #include "service/context.h"
+#include "service/message_service.h"
 #include "store/ticket_store.h"
 #include "workflow/engine.h"
 
@@ -34,6 +35,9 @@ struct NewTicket {
   std::optional<std::string> language;
   std::map<std::string, Ref> assignees;  // role -> user id or email
   nlohmann::json fields = nlohmann::json::object();
+  // A customer's evidence sent with a portal request ([portal] attachments): kept on the
+  // request's first message. Staff attach files to messages instead.
+  std::vector<NewFile> files;
 };
 
 // Absent members are left as they are; the clear_* flags set a value to none.
