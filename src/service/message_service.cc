@@ -162,13 +162,7 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
     if (as_customer && !input.files.empty())
       return fail(Error::forbidden("messages from the portal are text only; files go with a new request",
                                    "right_missing"));
-    if (const FileProblems files = check_files(ctx_.messages, input.files); !files.too_large.empty()) {
-      Error e(ErrorCode::kTooLarge, files.too_large.begin()->second);
-      e.fields = files.too_large;
-      return fail(std::move(e));
-    } else if (!files.refused.empty()) {
-      return fail(Error::invalid_fields(files.refused, files.refused.begin()->second));
-    }
+    REDRESS_CHECK(refuse_bad_files(ctx_.messages, input.files));
 
     std::map<std::string, std::string> errors;
     const std::string visibility = input.visibility.value_or("public");
@@ -260,17 +254,7 @@ Result<MessageView> MessageService::post(const Actor& actor, const std::string& 
       m.subject = from_template->subject;
     }
     m = REDRESS_TRY(tickets.add_message(m));
-    std::vector<domain::MessageAttachment> attached;
-    for (const NewFile& f : input.files) {
-      store::MailStore mails(c);
-      store::AttachmentRecord a;
-      a.message_id = m.id;
-      a.blob_sha256 = REDRESS_TRY(mails.put_blob(f.bytes, now));
-      a.filename = f.filename;
-      a.content_type = f.content_type.empty() ? "application/octet-stream" : domain::lower_ascii(f.content_type);
-      a.size = static_cast<int64_t>(f.bytes.size());
-      attached.push_back(attachment_view(REDRESS_TRY(mails.add_attachment(a))));
-    }
+    std::vector<domain::MessageAttachment> attached = REDRESS_TRY(attach_files(c, m.id, input.files, now));
     if (connector) {
       const domain::User* author = actor.user ? &*actor.user : nullptr;
       const auto shown = staff_author_for_customers(ctx_.messages, author);
@@ -378,6 +362,33 @@ FileProblems check_files(const MessageSettings& settings, const std::vector<NewF
     if (!f.content_type.empty() && (f.content_type.find('/') == std::string::npos || f.content_type.size() > 100 ||
                                     f.content_type.find_first_of(" ;,\"\r\n") != std::string::npos))
       out.refused[field] = name + ": content_type must be type/subtype, e.g. application/pdf";
+  }
+  return out;
+}
+
+Result<void> refuse_bad_files(const MessageSettings& settings, const std::vector<NewFile>& files) {
+  const FileProblems problems = check_files(settings, files);
+  if (!problems.too_large.empty()) {
+    Error e(ErrorCode::kTooLarge, problems.too_large.begin()->second);
+    e.fields = problems.too_large;
+    return fail(std::move(e));
+  }
+  if (!problems.refused.empty()) return fail(Error::invalid_fields(problems.refused, problems.refused.begin()->second));
+  return {};
+}
+
+Result<std::vector<domain::MessageAttachment>> attach_files(Connection& c, int64_t message_id,
+                                                            const std::vector<NewFile>& files, TimePoint now) {
+  store::MailStore mails(c);
+  std::vector<domain::MessageAttachment> out;
+  for (const NewFile& f : files) {
+    store::AttachmentRecord a;
+    a.message_id = message_id;
+    a.blob_sha256 = REDRESS_TRY(mails.put_blob(f.bytes, now));
+    a.filename = f.filename;
+    a.content_type = f.content_type.empty() ? "application/octet-stream" : domain::lower_ascii(f.content_type);
+    a.size = static_cast<int64_t>(f.bytes.size());
+    out.push_back(attachment_view(REDRESS_TRY(mails.add_attachment(a))));
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include "domain/review.h"
 #include "domain/ticket.h"
 #include "service/context.h"
+#include "store/connection.h"
 
 namespace redress::service {
 
@@ -64,6 +65,11 @@ struct FileProblems {
   std::map<std::string, std::string> refused;
 };
 FileProblems check_files(const MessageSettings& settings, const std::vector<NewFile>& files);
+// check_files as the error to answer (413 when a file is too large, else 422), or nothing.
+Result<void> refuse_bad_files(const MessageSettings& settings, const std::vector<NewFile>& files);
+// Stores the files (once per content) as attachments of a message.
+Result<std::vector<domain::MessageAttachment>> attach_files(store::Connection& c, int64_t message_id,
+                                                            const std::vector<NewFile>& files, TimePoint now);
 
 class MessageService {
  public:

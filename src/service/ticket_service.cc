@@ -6,7 +6,6 @@
 #include "domain/validation.h"
 #include "store/contact_store.h"
 #include "store/event_store.h"
-#include "store/mail_store.h"
 #include "store/reason_store.h"
 #include "store/user_store.h"
 #include "service/ticket_access.h"
@@ -231,13 +230,7 @@ Result<TicketDetail> TicketService::create_in(Connection& c, const Actor& actor,
     if (!ctx_.messages.portal_attachments)
       return fail(Error::forbidden("files with a new request are turned off here ([portal] attachments)",
                                    "attachments_off"));
-    if (const FileProblems files = check_files(ctx_.messages, input.files); !files.too_large.empty()) {
-      Error e(ErrorCode::kTooLarge, files.too_large.begin()->second);
-      e.fields = files.too_large;
-      return fail(std::move(e));
-    } else if (!files.refused.empty()) {
-      return fail(Error::invalid_fields(files.refused, files.refused.begin()->second));
-    }
+    REDRESS_CHECK(refuse_bad_files(ctx_.messages, input.files));
   }
 
   Fields errors;
@@ -323,16 +316,7 @@ Result<TicketDetail> TicketService::create_in(Connection& c, const Actor& actor,
       m.author_contact_id = t.main_contact_id;
       m.created_at = now;
       m = REDRESS_TRY(store::TicketStore(c).add_message(m));
-      store::MailStore mails(c);
-      for (const NewFile& f : input.files) {
-        store::AttachmentRecord a;
-        a.message_id = m.id;
-        a.blob_sha256 = REDRESS_TRY(mails.put_blob(f.bytes, now));
-        a.filename = f.filename;
-        a.content_type = f.content_type.empty() ? "application/octet-stream" : domain::lower_ascii(f.content_type);
-        a.size = static_cast<int64_t>(f.bytes.size());
-        REDRESS_CHECK(mails.add_attachment(a));
-      }
+      REDRESS_CHECK(attach_files(c, m.id, input.files, now));
     }
     REDRESS_CHECK(store::TicketStore(c).reindex(t.id));
     return load_detail(c, ctx_, actor, std::move(t));
