@@ -1,6 +1,5 @@
 // The customer portal: my requests, a new complaint, the thread with its message box, and
 // "Issue Resolved" on a request waiting for the customer's confirmation (seeds 002, 003).
-#include "core/crypto.h"
 #include "http/web_pages.h"
 #include "http/web_support.h"
 
@@ -45,10 +44,7 @@ Result<Response> create_request(WebCall& call) {
                          {"description", call.field("description")}, {"channel", "portal"}};
   // The evidence (a photo, an invoice) goes with the request, as the API takes it.
   if (!call.files.empty()) {
-    nlohmann::json files = nlohmann::json::array();
-    for (const auto& f : call.files)
-      files.push_back({{"filename", f.filename}, {"content_type", f.content_type}, {"content_base64", crypto::base64_encode(f.bytes)}});
-    body["attachments"] = std::move(files);
+    body["attachments"] = attachments_json(call.files);
   }
   auto reply = call.send("POST", "/api/v1/tickets", body);
   if (!reply.ok()) return new_request_page(call, {{"error", reply.error()}});

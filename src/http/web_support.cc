@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/crypto.h"
 #include "core/embedded.h"
 #include "core/json_parse.h"
 #include "http/file_response.h"
@@ -279,6 +280,13 @@ void add_times(nlohmann::json& item, std::initializer_list<const char*> keys) {
   for (const char* k : keys) {
     if (item.contains(k)) item[std::string(k) + "_text"] = format_when(item[k]);
   }
+}
+
+nlohmann::json attachments_json(const std::vector<FormFile>& files) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : files)
+    out.push_back({{"filename", f.filename}, {"content_type", f.content_type}, {"content_base64", crypto::base64_encode(f.bytes)}});
+  return out;
 }
 
 std::string size_text(const WebCall& call, int64_t bytes) {

@@ -102,6 +102,8 @@ void add_times(nlohmann::json& item, std::initializer_list<const char*> keys);  
 // page's words, a kind for the icon, the download link, a thumbnail link for images), and
 // its mail HTML's cid: images pointed at the same endpoint.
 void add_files(const WebCall& call, nlohmann::json& message);
+// A form's files as the API's attachments field takes them.
+nlohmann::json attachments_json(const std::vector<FormFile>& files);
 // "1.2 MB" / "1,2 Mo": a size in the page's language.
 std::string size_text(const WebCall& call, int64_t bytes);
 

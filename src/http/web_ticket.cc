@@ -3,7 +3,6 @@
 // API's refusal in the page's error box when there is one (status kept).
 #include <map>
 
-#include "core/crypto.h"
 #include "http/web_pages.h"
 #include "http/web_support.h"
 
@@ -305,10 +304,7 @@ Result<Response> post_message(WebCall& call) {
   if (auto tpl = call.field("template"); !tpl.empty() && body["visibility"] == "public") body["template"] = id_or_key(tpl);
   // The form's files go to the API as it takes them (the limits and refusals are its own).
   if (!call.files.empty()) {
-    nlohmann::json files = nlohmann::json::array();
-    for (const auto& f : call.files)
-      files.push_back({{"filename", f.filename}, {"content_type", f.content_type}, {"content_base64", crypto::base64_encode(f.bytes)}});
-    body["attachments"] = std::move(files);
+    body["attachments"] = attachments_json(call.files);
   }
   return act_on_ticket(call, call.send("POST", ticket_path(call) + "/messages", body), "#thread");
 }
